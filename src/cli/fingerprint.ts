@@ -1,0 +1,37 @@
+// `ec2keys fingerprint <file|->` (cli.md): the fingerprints EC2 shows for this key, and
+// OpenSSH's SHA256 form, so a user can match a local file against the console.
+
+import type { Command } from 'commander';
+import { createdFingerprint, importedFingerprint, sha256Fingerprint } from '../keys/fingerprint.js';
+import { keyBits } from '../keys/model.js';
+import { table } from './output.js';
+import type { App } from './main.js';
+import { loadKey } from './keyinput.js';
+
+export function registerFingerprint(program: Command, app: App): void {
+  program
+    .command('fingerprint')
+    .summary('print the EC2 fingerprints of a key file')
+    .description(
+      'Print the fingerprints EC2 shows for a key: ImportedFingerprint (after import-key-pair: MD5 of the public key for RSA), ' +
+        'CreatedFingerprint (after create-key-pair: SHA-1 of the private key for RSA; private keys only) and OpenSSH\'s SHA256 form. ' +
+        'Reads any supported private or public key format.',
+    )
+    .argument('<file>', "key file, or '-' for standard input")
+    .addHelpText('after', '\nExamples:\n  ec2keys fingerprint my-key.pem\n  ec2keys fingerprint --json ~/.ssh/id_rsa.pub')
+    .action(async (file: string, _o: unknown, cmd: Command) => {
+      const g = app.globals(cmd);
+      const r = await loadKey(app, g, file);
+      const key = r.key;
+      const res: Record<string, unknown> = { KeyType: key.type, Bits: keyBits(key), ImportedFingerprint: importedFingerprint(key) };
+      if (r.kind === 'private') res.CreatedFingerprint = createdFingerprint(r.key);
+      res.Sha256 = sha256Fingerprint(key);
+      const rows = [
+        ['KeyType', `${key.type} ${keyBits(key)}`, ''],
+        ['ImportedFingerprint', String(res.ImportedFingerprint), 'EC2, after import-key-pair'],
+      ];
+      if (res.CreatedFingerprint) rows.push(['CreatedFingerprint', String(res.CreatedFingerprint), 'EC2, after create-key-pair']);
+      rows.push(['Sha256', String(res.Sha256), 'ssh-keygen -l, PuTTYgen']);
+      app.out.result(res, table(['Field', 'Value', 'Where you see it'], rows));
+    });
+}
