@@ -9,6 +9,7 @@ import { cleanupTempFiles } from './io.js';
 import { Reporter, internalError } from './output.js';
 import { registerFingerprint } from './fingerprint.js';
 import { registerPassword } from './password.js';
+import { registerProtect } from './protect.js';
 
 declare const __EC2KEYS_VERSION__: string | undefined;
 
@@ -62,6 +63,7 @@ Examples:
     );
   registerFingerprint(program, app);
   registerPassword(program, app);
+  registerProtect(program, app);
   for (const c of program.commands) {
     c.exitOverride().configureOutput({
       writeOut: (s) => app.ctx.stdout.write(s),
