@@ -10,6 +10,7 @@ import { Reporter, internalError } from './output.js';
 import { registerFingerprint } from './fingerprint.js';
 import { registerPassword } from './password.js';
 import { registerProtect } from './protect.js';
+import { registerConvert } from './convert.js';
 
 declare const __EC2KEYS_VERSION__: string | undefined;
 
@@ -62,6 +63,7 @@ Examples:
   ec2keys password --data-file blob.txt --key my-key.ppk`,
     );
   registerFingerprint(program, app);
+  registerConvert(program, app);
   registerPassword(program, app);
   registerProtect(program, app);
   for (const c of program.commands) {
