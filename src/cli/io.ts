@@ -14,6 +14,18 @@ import type { Ctx } from './context.js';
 /** Temp files in flight; removed by the SIGINT handler in main.ts. */
 export const pendingTempFiles = new Set<string>();
 
+/**
+ * Undo steps to run if the user presses Ctrl-C mid-command (e.g. delete a key pair just created
+ * whose key file is not written yet: no orphan pair without its private key).
+ */
+export const interruptHooks = new Set<() => Promise<void>>();
+
+export async function runInterruptHooks(timeoutMs = 5000): Promise<void> {
+  const all = Promise.allSettled([...interruptHooks].map((f) => f()));
+  interruptHooks.clear();
+  await Promise.race([all, new Promise((r) => setTimeout(r, timeoutMs).unref())]);
+}
+
 export function fileError(e: unknown, file: string, doing: string): Ec2KeysError {
   const err = e as NodeJS.ErrnoException;
   const reasons: Record<string, string> = {

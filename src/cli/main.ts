@@ -5,12 +5,17 @@
 import { Command, CommanderError, Option } from 'commander';
 import { Codes, Ec2KeysError, UsageError, isEc2KeysError } from '../errors.js';
 import { processCtx, type Ctx, type GlobalOptions } from './context.js';
-import { cleanupTempFiles } from './io.js';
+import { cleanupTempFiles, runInterruptHooks } from './io.js';
 import { Reporter, internalError } from './output.js';
 import { registerFingerprint } from './fingerprint.js';
 import { registerPassword } from './password.js';
 import { registerProtect } from './protect.js';
 import { registerConvert } from './convert.js';
+import { registerNew } from './new.js';
+import { registerImport } from './import.js';
+import { registerGet } from './get.js';
+import { registerRemove } from './remove.js';
+import { registerVerify } from './verify.js';
 
 declare const __EC2KEYS_VERSION__: string | undefined;
 
@@ -62,6 +67,11 @@ Examples:
   ec2keys convert my-key.pem --to ppk
   ec2keys password --data-file blob.txt --key my-key.ppk`,
     );
+  registerNew(program, app);
+  registerImport(program, app);
+  registerGet(program, app);
+  registerRemove(program, app);
+  registerVerify(program, app);
   registerFingerprint(program, app);
   registerConvert(program, app);
   registerPassword(program, app);
@@ -104,7 +114,10 @@ export async function run(argv: string[], ctx: Ctx = processCtx()): Promise<numb
   const onSigint = () => {
     cleanupTempFiles();
     ctx.stderr.write('\nec2keys: interrupted\n');
-    process.exit(130);
+    void runInterruptHooks().finally(() => {
+      cleanupTempFiles();
+      process.exit(130);
+    });
   };
   process.once('SIGINT', onSigint);
   try {

@@ -28,10 +28,11 @@ export class Reporter {
     if (!this.json) this.ctx.stderr.write(s.endsWith('\n') ? s : s + '\n');
   }
 
-  error(e: Ec2KeysError): void {
+  /** `alreadyReported`: the command printed its (partial) result document already; stdout stays one document. */
+  error(e: Ec2KeysError & { alreadyReported?: boolean }): void {
     const hint = e.hint ? `hint: ${e.hint}\n` : '';
     this.ctx.stderr.write(`ec2keys: ${e.code}: ${e.message}\n${hint}`);
-    if (this.json) this.ctx.stdout.write(JSON.stringify({ Error: e.toJSON() }) + '\n');
+    if (this.json && !e.alreadyReported) this.ctx.stdout.write(JSON.stringify({ Error: e.toJSON() }) + '\n');
   }
 }
 

@@ -1,0 +1,141 @@
+// `ec2keys new <name>` (cli.md): create a key pair in the store and save its private key.
+// Order of work, so nothing is left half-done:
+//   1. check options, the platform rule (ED25519 is refused for Windows) and the target file;
+//   2. create the pair (the store generates the key, like EC2's CreateKeyPair);
+//   3. convert and write the key file atomically, owner-only;
+//   4. if 3 fails or the user presses Ctrl-C, delete the pair again: no orphan pair whose
+//      private key nobody has.
+
+import { Option, type Command } from 'commander';
+import { Ec2KeysError, UsageError } from '../errors.js';
+import { readPrivateKey } from '../keys/detect.js';
+import { assertPlatformAllows, type Platform } from '../keys/policy.js';
+import type { CreateKeyPairOutput, KeyPairStore, RsaBits } from '../store/types.js';
+import type { GlobalOptions } from './context.js';
+import { interruptHooks } from './io.js';
+import type { App } from './main.js';
+import { outputPassphrase } from './passphrase.js';
+import { defaultExtension, parseFormat, parsePpkVersion, precheckTarget, resolveTarget, safeFileStem, saveText, serialize, type SaveTarget } from './save.js';
+import { collect, openStoreFor, parseTags } from './store.js';
+import type { OutputFormat } from '../keys/write.js';
+
+interface NewOpts {
+  type: 'rsa' | 'ed25519';
+  bits?: string;
+  format: string;
+  ppkVersion?: string;
+  platform: Platform;
+  tag?: string[];
+  out?: string;
+  force?: boolean;
+  encrypt?: boolean;
+}
+
+export function registerNew(program: Command, app: App): void {
+  program
+    .command('new')
+    .summary('create a key pair and save its private key')
+    .description(
+      'Create a key pair in the store (the local registry by default, or EC2 with --store ec2) and save the private key, ' +
+        'owner-only, as PEM (PKCS#1, as EC2 returns it), PuTTY PPK or OpenSSH. RSA 2048 by default; ED25519 only with --platform linux, ' +
+        'because Windows instances cannot use ED25519 key pairs.',
+    )
+    .argument('<name>', 'key pair name (up to 255 ASCII characters, no leading or trailing spaces)')
+    .addOption(new Option('-t, --type <type>', 'key type').choices(['rsa', 'ed25519']).default('rsa'))
+    .addOption(new Option('-b, --bits <bits>', 'RSA key size (default 2048, what EC2 creates)').choices(['2048', '3072', '4096']))
+    .addOption(new Option('--format <format>', 'private key file format').choices(['pem', 'ppk', 'openssh']).default('pem'))
+    .addOption(new Option('--ppk-version <n>', 'PPK version with --format ppk').choices(['3', '2']).default('3'))
+    .addOption(new Option('--platform <platform>', 'where the key will be used').choices(['windows', 'linux']).default('windows'))
+    .option('--tag <key=value>', 'tag the key pair (repeatable)', collect)
+    .option('-o, --out <file>', "where to save the private key, or '-' for standard output (default: ./<name>.pem|.ppk|.key)")
+    .option('--encrypt', 'ask for a passphrase to protect the key file (or give --new-passphrase-file / EC2KEYS_NEW_PASSPHRASE)')
+    .option('-f, --force', 'replace the key file if it exists')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  ec2keys new my-key\n  ec2keys new web-admin --format ppk --tag Team=web\n  ec2keys new build-box --type ed25519 --platform linux --format openssh\n  ec2keys --store ec2 --region eu-west-1 new prod-key --out C:\\Keys\\prod-key.pem',
+    )
+    .action(async (name: string, o: NewOpts, cmd: Command) => {
+      const g = app.globals(cmd);
+      if (o.type === 'ed25519' && o.bits) throw new UsageError('--bits applies to RSA keys only (ED25519 keys have a fixed size)');
+      assertPlatformAllows(o.type, o.platform, 'create');
+      const format = parseFormat(o.format, 'pem');
+      const ppkVersion = parsePpkVersion(o.ppkVersion);
+      const tags = parseTags(o.tag);
+      const target = resolveTarget(app.ctx, o.out, safeFileStem(name) + defaultExtension(format, { type: o.type }), Boolean(o.force));
+      precheckTarget(target);
+      const passphrase = await outputPassphrase(app.ctx, g, Boolean(o.encrypt));
+      const store = await openStoreFor(app, g);
+      try {
+        const created = await store.createKeyPair({ KeyName: name, KeyType: o.type, Bits: o.bits ? (Number(o.bits) as RsaBits) : undefined, Tags: tags });
+        const saved = await saveOrRollBack(app, g, store, created, { target, format, ppkVersion, passphrase, comment: name });
+        const res: Record<string, unknown> = {
+          KeyName: created.KeyName,
+          KeyPairId: created.KeyPairId,
+          KeyFingerprint: created.KeyFingerprint,
+          KeyType: o.type,
+          Tags: created.Tags,
+        };
+        if (saved.file) res.KeyFile = saved.file;
+        if (target.out === '-' && app.out.json) res.KeyMaterial = saved.text;
+        const text = [
+          `created key pair ${created.KeyName} (${created.KeyPairId}) in ${store.kind === 'local' ? 'the local registry' : 'EC2'}, ${store.region}`,
+          `fingerprint ${created.KeyFingerprint}`,
+        ];
+        if (saved.file) {
+          text.push(`private key saved to ${saved.file} (${format === 'ppk' ? `ppk${ppkVersion}` : format}${passphrase ? ', encrypted' : ''}, owner-only)`);
+          app.out.result(res, text);
+        } else if (app.out.json) app.out.result(res, undefined);
+        else app.out.note(text.join('\n'));
+      } finally {
+        store.close?.();
+      }
+    });
+}
+
+export interface SaveSpec {
+  target: SaveTarget;
+  format: OutputFormat;
+  ppkVersion: 2 | 3;
+  passphrase?: string;
+  comment: string;
+}
+
+/**
+ * Convert KeyMaterial (PKCS#1 PEM / OpenSSH, as EC2 returns it) to the chosen format and save it.
+ * If anything fails — or Ctrl-C arrives — the just-created pair is deleted again.
+ */
+export async function saveOrRollBack(
+  app: App,
+  _g: GlobalOptions,
+  store: KeyPairStore,
+  created: CreateKeyPairOutput,
+  spec: SaveSpec,
+): Promise<{ file?: string; text: string }> {
+  const rollback = async () => {
+    await store.deleteKeyPair({ KeyPairId: created.KeyPairId });
+  };
+  interruptHooks.add(rollback);
+  try {
+    let text: string;
+    if (spec.format === 'pem' && !spec.passphrase && created.KeyMaterial.startsWith('-----BEGIN RSA PRIVATE KEY-----')) {
+      text = created.KeyMaterial; // byte for byte what the store (EC2) returned
+    } else {
+      const parsed = await readPrivateKey(Buffer.from(created.KeyMaterial), { what: 'the new key' });
+      text = await serialize(parsed.key, spec.format, { passphrase: spec.passphrase, comment: spec.comment, ppkVersion: spec.ppkVersion });
+    }
+    if (spec.target.out === '-' && app.out.json) return { text };
+    const file = await saveText(spec.target, text, app.ctx);
+    return { file, text };
+  } catch (e) {
+    let undo = 'the key pair was deleted again, so none is left without its private key';
+    try {
+      await rollback();
+    } catch {
+      undo = `the key pair ${created.KeyName} (${created.KeyPairId}) could not be deleted again: delete it with \`ec2keys remove --id ${created.KeyPairId} --yes\``;
+    }
+    if (e instanceof Ec2KeysError) throw new Ec2KeysError(e.code, `${e.message}; ${undo}`, { hint: e.hint, target: e.target, exitCode: e.exitCode });
+    throw e;
+  } finally {
+    interruptHooks.delete(rollback);
+  }
+}
