@@ -16,6 +16,8 @@ import { registerImport } from './import.js';
 import { registerGet } from './get.js';
 import { registerRemove } from './remove.js';
 import { registerVerify } from './verify.js';
+import { registerPush } from './push.js';
+import { registerRetrieve } from './retrieve.js';
 
 declare const __EC2KEYS_VERSION__: string | undefined;
 
@@ -72,6 +74,8 @@ Examples:
   registerGet(program, app);
   registerRemove(program, app);
   registerVerify(program, app);
+  registerPush(program, app);
+  registerRetrieve(program, app);
   registerFingerprint(program, app);
   registerConvert(program, app);
   registerPassword(program, app);

@@ -3,7 +3,7 @@
 // not — the gap every peer tool leaves (peers.md §0). The password goes to stdout only.
 
 import type { Command } from 'commander';
-import { Codes, Ec2KeysError, UsageError } from '../errors.js';
+import { UsageError } from '../errors.js';
 import { decryptPassword, passwordNotReady } from '../password/decrypt.js';
 import type { App } from './main.js';
 import { readInput, readStream } from './io.js';
@@ -67,8 +67,4 @@ function parseTimeout(s: string | undefined): number {
   const n = Number(s);
   if (!Number.isFinite(n) || n <= 0 || n > 86400) throw new UsageError(`--timeout must be a number of seconds from 1 to 86400, saw "${s}"`);
   return n;
-}
-
-export function notSupportedHere(): Ec2KeysError {
-  return new Ec2KeysError(Codes.Unsupported, 'the local registry has no instances');
 }
