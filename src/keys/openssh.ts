@@ -328,8 +328,12 @@ export async function writeOpenSshPrivate(key: PrivateKey, opts: OpenSshWriteOpt
   }
   const cipher = CIPHERS.get(encrypt ? 'aes256-ctr' : 'none')!;
 
-  const check = Buffer.from(random(4));
-  if (check.length !== 4) throw new Ec2KeysError(Codes.Internal, 'random source returned the wrong length');
+  const rand = (n: number) => {
+    const b = Buffer.from(random(n));
+    if (b.length !== n) throw new Ec2KeysError(Codes.Internal, `random source returned ${b.length} bytes instead of ${n}`);
+    return b;
+  };
+  const check = rand(4);
   const w = new SshWriter().raw(check).raw(check);
   privateFields(w, key);
   w.string(comment);
@@ -340,7 +344,7 @@ export async function writeOpenSshPrivate(key: PrivateKey, opts: OpenSshWriteOpt
   let kdfName = 'none';
   let kdfOptions: Buffer = Buffer.alloc(0);
   if (encrypt) {
-    const salt = Buffer.from(random(SALT_BYTES));
+    const salt = rand(SALT_BYTES);
     kdfName = 'bcrypt';
     kdfOptions = new SshWriter().string(salt).u32(rounds).toBuffer();
     const km = await bcryptPbkdf(opts.passphrase!, { salt, rounds }, cipher.keyLen + cipher.ivLen);
