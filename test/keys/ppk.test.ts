@@ -5,7 +5,7 @@ import { execFileSync } from 'node:child_process';
 import { createHmac, createPrivateKey } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Codes, Ec2KeysError } from '../../src/errors.js';
 import { readKey } from '../../src/keys/detect.js';
 import { createdFingerprint, importedFingerprint, md5SshFingerprint, sha256Fingerprint } from '../../src/keys/fingerprint.js';
@@ -28,6 +28,7 @@ interface FixtureEntry {
 }
 interface HostileEntry { file: string; reason: string; passphrase: string; puttygen: string }
 
+let ROOT = '';
 let FX = '';
 let WORK = '';
 let files: FixtureEntry[] = [];
@@ -35,9 +36,9 @@ let hostile: HostileEntry[] = [];
 let EMPTY = '';
 
 beforeAll(() => {
-  const root = tmpDir('ec2keys-ppk-');
-  FX = path.join(root, 'fx');
-  WORK = path.join(root, 'work');
+  ROOT = tmpDir('ec2keys-ppk-');
+  FX = path.join(ROOT, 'fx');
+  WORK = path.join(ROOT, 'work');
   fs.mkdirSync(WORK);
   execFileSync('bash', [SCRIPT, FX], { env: { ...process.env, BITS: '2048' }, stdio: ['ignore', 'ignore', 'pipe'] });
   const m = JSON.parse(fs.readFileSync(path.join(FX, 'manifest.json'), 'utf8'));
@@ -46,6 +47,11 @@ beforeAll(() => {
   EMPTY = path.join(WORK, 'empty.txt');
   fs.writeFileSync(EMPTY, '');
 }, 240_000);
+
+// the fixtures hold private keys: leave none behind
+afterAll(() => {
+  if (ROOT) fs.rmSync(ROOT, { recursive: true, force: true });
+});
 
 // ------------------------------------------------------------------ helpers
 
