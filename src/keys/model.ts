@@ -211,7 +211,7 @@ export function unsupportedType(seen: string) {
     dsa: 'DSA', dss: 'DSA', 'ssh-dss': 'DSA', ec: 'ECDSA', ecdsa: 'ECDSA', ed448: 'Ed448', 'rsa-pss': 'RSA-PSS', x25519: 'X25519', x448: 'X448',
   };
   const name = names[seen.toLowerCase()] ?? (seen.startsWith('ecdsa-') ? 'ECDSA' : seen);
-  return formatError(`found a ${name} key; ec2keys and EC2 support RSA and ED25519 keys only`,
+  return formatError(`found ${/^[AEIOUX]/i.test(name) ? 'an' : 'a'} ${name} key; ec2keys and EC2 support RSA and ED25519 keys only`,
     'create a new RSA key with `ec2keys new NAME` (ED25519 works only for Linux instances)');
 }
 
