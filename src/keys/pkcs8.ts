@@ -10,8 +10,9 @@
 //            The KDFs run on node:crypto hashes; only single DES and RC2 go through node-forge
 //            (lazily, see pkcs1.ts cbcDecrypt), because Node 20's default provider lacks them.
 //
-// Limits (limits.ts, issue #3): PBKDF2/PBKDF1/PKCS#12 iteration counts ≤ PBKDF2.maxIterations and
-// scrypt N, r, p and memory ≤ SCRYPT, all checked while parsing the parameters, before a
+// Limits (limits.ts, issue #3): PBKDF2 iterations ≤ PBKDF2.maxIterations; PBKDF1 and PKCS#12
+// iterations ≤ LEGACY_KDF_MAX_ITERATIONS (below); scrypt N, r, p and memory ≤ SCRYPT. All are
+// checked while parsing the parameters, before a
 // passphrase is asked for and before any KDF work or allocation; over a cap is
 // Ec2Keys.KdfLimitExceeded unless `allowExpensiveKdf`. Structural limits are never lifted.
 // A wrong passphrase shows as bad CBC padding or a decryption that is not a DER PrivateKeyInfo
@@ -24,7 +25,7 @@
 // default of 2048 iterations costs an attacker ~300× less per guess; every reader (openssl,
 // ssh-keygen, pyca, .NET, Java) accepts any count.
 
-import { createHash, pbkdf2 as pbkdf2Cb, pbkdf2Sync, randomBytes, scrypt as scryptCb, type ScryptOptions } from 'node:crypto';
+import { createHash, hash, pbkdf2 as pbkdf2Cb, pbkdf2Sync, randomBytes, scrypt as scryptCb, type ScryptOptions } from 'node:crypto';
 import { badPassphrase, Codes, corruptError, Ec2KeysError, formatError, passphraseRequired } from '../errors.js';
 import { der, DerReader, OID, TAG, type DerNode } from './der.js';
 import { PBKDF2, SCRYPT } from './limits.js';
@@ -36,6 +37,14 @@ import { askPassphrase, type ReadOptions, type ReadPrivateResult } from './types
 
 /** PBKDF2 iterations we write (see the header comment for why). */
 export const PKCS8_WRITE_ITERATIONS = 600_000;
+
+/**
+ * Cap on PBKDF1 (PBES1) and PKCS#12 PBE iterations. These KDFs loop in JS (one native hash call
+ * per iteration, ~3–6 µs here) and PKCS#12 runs the loop three times (key blocks + IV), so
+ * PBKDF2's 10M cap would mean minutes. OpenSSL writes 2048, Java's PKCS#12 10,000–50,000, .NET
+ * samples 100,000; 1M is ~10 s at worst. `allowExpensiveKdf` lifts it like the others.
+ */
+export const LEGACY_KDF_MAX_ITERATIONS = 1_000_000;
 
 const PBES1 = {
   md2Des: '1.2.840.113549.1.5.1',
@@ -191,13 +200,11 @@ interface Scheme {
   iv?: Buffer;
 }
 
-/** An iteration count: ≥ 1, under the cap unless lifted, and never beyond what the KDFs take. */
-function iterationCount(r: DerReader, what: string, kdfName: string, opts: ReadOptions): number {
+/** An iteration count: ≥ 1, under `cap` unless lifted, and never beyond what the KDFs take. */
+function iterationCount(r: DerReader, what: string, kdfName: string, opts: ReadOptions, cap: number): number {
   const it = r.uint();
   if (it < 1n) r.fail(`${kdfName} iteration count is 0`);
-  if (it > BigInt(PBKDF2.maxIterations) && !opts.allowExpensiveKdf) {
-    throw kdfLimit(what, `${it} ${kdfName} iterations; the limit is ${PBKDF2.maxIterations}`);
-  }
+  if (it > BigInt(cap) && !opts.allowExpensiveKdf) throw kdfLimit(what, `${it} ${kdfName} iterations; the limit is ${cap}`);
   if (it > 0x7fffffffn) r.fail(`${kdfName} iteration count ${it} is larger than 2^31-1`);
   return Number(it);
 }
@@ -205,7 +212,7 @@ function iterationCount(r: DerReader, what: string, kdfName: string, opts: ReadO
 function parsePbkdf2(params: DerReader, what: string, opts: ReadOptions): { kdf: Kdf; keyLength?: number } {
   if (params.peekTag() !== TAG.OCTET_STRING) params.fail('PBKDF2 salt must be an OCTET STRING (otherSource is not supported)');
   const salt = params.octets();
-  const iterations = iterationCount(params, what, 'PBKDF2', opts);
+  const iterations = iterationCount(params, what, 'PBKDF2', opts, PBKDF2.maxIterations);
   let keyLength: number | undefined;
   if (params.peekTag() === TAG.INTEGER) keyLength = params.int();
   let prf = 'sha1'; // RFC 8018 A.2: DEFAULT algid-hmacWithSHA1
@@ -277,7 +284,7 @@ function parseSaltIter(params: DerNode | undefined, what: string, kdfName: strin
   if (!params || params.tag !== TAG.SEQUENCE) throw formatError(`${what} is malformed: ${kdfName} parameters missing`);
   const r = new DerReader(params.value, what);
   const salt = r.octets();
-  const iterations = iterationCount(r, what, kdfName, opts);
+  const iterations = iterationCount(r, what, kdfName, opts, LEGACY_KDF_MAX_ITERATIONS);
   r.end();
   return { salt, iterations };
 }
@@ -313,9 +320,9 @@ function parseScheme(oid: string, params: DerNode | undefined, what: string, opt
 }
 
 /** RFC 8018 §5.1 PBKDF1: T1 = H(P ‖ S), Ti = H(Ti−1); 16 bytes = DES/RC2 key ‖ IV. */
-function pbkdf1(hash: 'md5' | 'sha1', pass: Buffer, salt: Buffer, iterations: number): Buffer {
-  let t = createHash(hash).update(pass).update(salt).digest();
-  for (let i = 1; i < iterations; i++) t = createHash(hash).update(t).digest();
+function pbkdf1(alg: 'md5' | 'sha1', pass: Buffer, salt: Buffer, iterations: number): Buffer {
+  let t = createHash(alg).update(pass).update(salt).digest();
+  for (let i = 1; i < iterations; i++) t = hash(alg, t, 'buffer');
   return t.subarray(0, 16);
 }
 
@@ -338,7 +345,7 @@ export function pkcs12Kdf(password: string, salt: Buffer, id: 1 | 2 | 3, iterati
   const out: Buffer[] = [];
   for (let have = 0; have < n; have += u) {
     let a = createHash('sha1').update(D).update(I).digest();
-    for (let i = 1; i < iterations; i++) a = createHash('sha1').update(a).digest();
+    for (let i = 1; i < iterations; i++) a = hash('sha1', a, 'buffer');
     out.push(a);
     // I_j = (I_j + B + 1) mod 2^(8v), B = A repeated to v bytes.
     const B = rep(a).subarray(0, v);

@@ -6,6 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
+import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Codes, Ec2KeysError } from '../../src/errors.js';
 import { der, OID } from '../../src/keys/der.js';
@@ -13,7 +14,7 @@ import { readKey } from '../../src/keys/detect.js';
 import { createdFingerprint, importedFingerprint } from '../../src/keys/fingerprint.js';
 import type { PrivateKey, PublicKey } from '../../src/keys/model.js';
 import { encodePkcs1Der, parsePkcs1Der, parseRsaPublicDer, writePkcs1, writeRsaPublicPem } from '../../src/keys/pkcs1.js';
-import { parsePkcs8Der, pkcs12Kdf, pkcs8DerOf, PKCS8_WRITE_ITERATIONS, writePkcs8 } from '../../src/keys/pkcs8.js';
+import { LEGACY_KDF_MAX_ITERATIONS, parsePkcs8Der, pkcs12Kdf, pkcs8DerOf, PKCS8_WRITE_ITERATIONS, writePkcs8 } from '../../src/keys/pkcs8.js';
 import { parseSpkiDer, spkiDerOf, writeSpkiPem } from '../../src/keys/spki.js';
 import type { PassphraseSource, ReadOptions, ReadResult } from '../../src/keys/types.js';
 
@@ -421,6 +422,8 @@ describe('KDF caps are checked before any work', () => {
     ['scrypt 2 GiB of memory', epki(pbes2(scryptAlg(1 << 20, 16, 1))), /bytes of scrypt memory/],
     ['PKCS#12 3DES 50M iterations', epki(der.seq(der.oid('1.2.840.113549.1.12.1.3'), der.seq(der.octets(Buffer.alloc(8)), der.uint(50_000_000)))), /PKCS#12/],
     ['PBES1 MD5-DES 50M iterations', epki(der.seq(der.oid('1.2.840.113549.1.5.3'), der.seq(der.octets(Buffer.alloc(8)), der.uint(50_000_000)))), /PBES1/],
+    // The JS-looped legacy KDFs have their own, lower cap.
+    ['PKCS#12 2DES 1,000,001 iterations', epki(der.seq(der.oid('1.2.840.113549.1.12.1.4'), der.seq(der.octets(Buffer.alloc(8)), der.uint(LEGACY_KDF_MAX_ITERATIONS + 1)))), /PKCS#12 PBE iterations; the limit is 1000000/],
   ];
   it.each(cases)('%s → Ec2Keys.KdfLimitExceeded, passphrase never asked', async (_l, d, msg) => {
     const s = src(PASS);
@@ -551,6 +554,7 @@ describe('damaged input', () => {
 
   it('bit flips in PKCS#8, SPKI and encrypted data: only Ec2KeysErrors; ciphertext flips are never a silent wrong key', async () => {
     for (const d of [keys.ed25519.pkcs8Der, keys.ed25519.spkiDer, keys.rsa2048.spkiDer]) {
+      let refused = 0;
       for (let i = 0; i < d.length; i++) {
         const x = Buffer.from(d);
         x[i] ^= 0x80 >> (i % 8);
@@ -558,8 +562,10 @@ describe('damaged input', () => {
           await read(x);
         } catch (e) {
           expect(e).toBeInstanceOf(Ec2KeysError);
+          refused++;
         }
       }
+      expect(refused).toBeGreaterThanOrEqual(10); // every header byte at least
     }
     const enc = openssl(['pkcs8', '-topk8', '-in', keys.rsa2048.pem, '-v2', 'aes-256-cbc', '-iter', '1', '-passout', `file:${f('pp')}`, '-outform', 'DER']);
     for (const i of [enc.length - 1, enc.length - 17, enc.length - 600, 120, 100]) {
@@ -575,6 +581,45 @@ describe('damaged input', () => {
     const bad = encodePkcs1Der({ ...k, d: k.d + 2n });
     expect((await rejection(read(bad))).code).toBe(Codes.CorruptKey);
     expect((await rejection(read('-----BEGIN RSA PRIVATE KEY-----\nMAMCAQA=\n-----END RSA PRIVATE KEY-----\n'))).code).toBe(Codes.InvalidKeyFormat);
+  });
+});
+
+describe('fuzz: random and mutated input only ever fails with an Ec2KeysError', () => {
+  it('parsers', async () => {
+    const seeds = [
+      keys.rsa2048.pkcs8Der,
+      keys.ed25519.pkcs8Der,
+      keys.ed25519.spkiDer,
+      keys.rsa2048.spkiDer,
+      openssl(['rsa', '-in', keys.rsa2048.pem, '-RSAPublicKey_out', '-outform', 'DER']),
+      openssl(['pkcs8', '-topk8', '-in', keys.ed25519.pem, '-v2', 'aes-128-cbc', '-iter', '1', '-passout', `file:${f('pp')}`, '-outform', 'DER']),
+      openssl(['pkcs8', '-topk8', '-in', keys.ed25519.pem, '-v1', 'PBE-SHA1-3DES', '-iter', '1', '-passout', `file:${f('pp')}`, '-outform', 'DER']),
+    ];
+    const mutated = fc.tuple(fc.constantFrom(...seeds), fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 255 })), { minLength: 1, maxLength: 4 }), fc.nat())
+      .map(([seed, edits, cut]) => {
+        const x = Buffer.from(seed);
+        for (const [pos, val] of edits) x[pos % x.length] = val;
+        return cut % 4 === 0 ? x.subarray(0, cut % x.length) : x;
+      });
+    const input = fc.oneof(mutated, fc.uint8Array({ minLength: 0, maxLength: 200 }).map((a) => Buffer.concat([Buffer.from([0x30, a.length & 0x7f]), a])));
+    await fc.assert(
+      fc.asyncProperty(input, async (x) => {
+        for (const run of [
+          () => parsePkcs8Der(x, { passphrase: src(PASS) }),
+          () => parseSpkiDer(x),
+          () => parsePkcs1Der(x),
+          () => parseRsaPublicDer(x),
+          () => readKey(x, { passphrase: src(PASS) }),
+        ]) {
+          try {
+            await run();
+          } catch (e) {
+            if (!(e instanceof Ec2KeysError)) throw e;
+          }
+        }
+      }),
+      { numRuns: 400 },
+    );
   });
 });
 
