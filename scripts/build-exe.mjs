@@ -332,20 +332,24 @@ async function main() {
   const outs = await Promise.all(o.targets.map(pipeline));
   for (const f of outs) log(`wrote ${path.relative(ROOT, f)} (${fs.statSync(f).size} bytes)`);
 
+  // Per-file records; with --only, the other target's record from an earlier build is kept as it was.
+  const manifestFile = path.join(DIST, 'ec2keys-exe.json');
+  let prev = {};
+  try { prev = JSON.parse(fs.readFileSync(manifestFile, 'utf8')).files ?? {}; } catch { /* first build */ }
+  const sources = sourceHashes(JSON.parse(fs.readFileSync(path.join(BUILD, 'meta.json'), 'utf8')));
   const files = {};
-  for (const b of Object.values(BASES)) {
+  for (const [k, b] of Object.entries(BASES)) {
     const f = path.join(DIST, b.out);
-    if (fs.existsSync(f)) files[b.out] = { size: fs.statSync(f).size, sha256: (await hashFile(f, 'sha256')).digest('hex') };
+    if (!fs.existsSync(f)) continue;
+    if (o.targets.includes(k)) {
+      const codeCache = k === 'linux' ? o.codeCache : Boolean(winePrefix);
+      files[b.out] = { size: fs.statSync(f).size, sha256: (await hashFile(f, 'sha256')).digest('hex'), codeCache, sources };
+    } else if (prev[b.out]?.size === fs.statSync(f).size) {
+      files[b.out] = prev[b.out];
+    }
   }
   fs.writeFileSync(path.join(DIST, 'ec2keys-exe.sha256'), Object.entries(files).map(([n, v]) => `${v.sha256}  ${n}\n`).join(''));
-  const manifest = {
-    ec2keysVersion: version,
-    nodeVersion: NODE_VERSION,
-    codeCache: { linux: o.codeCache, win: Boolean(winePrefix) },
-    files,
-    sources: sourceHashes(JSON.parse(fs.readFileSync(path.join(BUILD, 'meta.json'), 'utf8'))),
-  };
-  fs.writeFileSync(path.join(DIST, 'ec2keys-exe.json'), JSON.stringify(manifest, null, 2) + '\n');
+  fs.writeFileSync(manifestFile, JSON.stringify({ ec2keysVersion: version, nodeVersion: NODE_VERSION, files }, null, 2) + '\n');
 
   // Smoke check on the machine that built it: the Linux exe must start and report the embedded Node.
   if (base.linux && process.platform === 'linux') {
