@@ -8,6 +8,7 @@
 import { createHash } from 'node:crypto';
 import { toKeyObject, toPublicKeyObject, type PrivateKey, type PublicKey } from './model.js';
 import { publicBlob } from './ssh-public.js';
+import { der, OID } from './der.js';
 
 const colonHex = (b: Buffer) => b.toString('hex').replace(/(..)(?!$)/g, '$1:');
 
@@ -15,7 +16,11 @@ export function spkiDer(k: PublicKey | PrivateKey): Buffer {
   return toPublicKeyObject(k).export({ type: 'spki', format: 'der' });
 }
 
+/** PKCS#8 DER of the key; for an RSA key read from a file, of the RSAPrivateKey as the file stored it. */
 export function pkcs8Der(k: PrivateKey): Buffer {
+  if (k.type === 'rsa' && k.storedDer) {
+    return der.seq(der.uint(0), der.seq(der.oid(OID.rsaEncryption), der.null()), der.octets(k.storedDer));
+  }
   return toKeyObject(k).export({ type: 'pkcs8', format: 'der' });
 }
 

@@ -20,6 +20,13 @@ export interface RsaPrivateKey {
   dq: bigint;
   /** q^-1 mod p */
   qi: bigint;
+  /**
+   * The RSAPrivateKey DER exactly as a PKCS#1/PKCS#8 file stored it, kept only when it differs
+   * from our canonical re-encoding (p < q, or other valid CRT values). EC2's created fingerprint
+   * is SHA-1 over the key as stored (`openssl pkcs8 -topk8 | openssl sha1 -c`), so fingerprint.ts
+   * hashes these bytes; everything else uses the checked, canonical numbers.
+   */
+  storedDer?: Buffer;
 }
 
 export interface Ed25519PrivateKey {

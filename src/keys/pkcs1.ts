@@ -121,7 +121,7 @@ interface RsaParts {
  * Structural parse of RSAPrivateKey (no arithmetic). Every failure here is an InvalidKey.Format
  * from DerReader, which the encrypted path maps to "wrong passphrase".
  */
-function decodePkcs1Der(buf: Buffer, what: string): RsaParts & { version: bigint } {
+function decodePkcs1Der(buf: Buffer, what: string): RsaParts & { version: bigint; raw: Buffer } {
   const outer = new DerReader(buf, what);
   const r = outer.seq();
   outer.end();
@@ -139,15 +139,19 @@ function decodePkcs1Der(buf: Buffer, what: string): RsaParts & { version: bigint
   // Version 1 (multi-prime) has otherPrimeInfos after qInv; refused by the caller.
   if (version === 0n) r.end();
   else r.next(TAG.SEQUENCE);
-  return { version, n, e, d, p, q };
+  return { version, n, e, d, p, q, raw: buf };
 }
 
-function rsaFromDecoded(parts: RsaParts & { version: bigint }): RsaPrivateKey {
+function rsaFromDecoded(parts: RsaParts & { version: bigint; raw?: Buffer }): RsaPrivateKey {
   if (parts.version !== 0n) {
     throw formatError('found a multi-prime RSA key (PKCS#1 version 1, more than two primes); only two-prime RSA keys are supported',
       'create a new two-prime RSA key with `ec2keys new NAME`');
   }
-  return rsaFromPrimes(parts);
+  const key = rsaFromPrimes(parts);
+  // Keep the stored encoding when it is not ours (p < q, other CRT values): EC2's created
+  // fingerprint hashes the key as stored (model.ts, storedDer).
+  if (parts.raw && !encodePkcs1Der(key).equals(parts.raw)) key.storedDer = Buffer.from(parts.raw);
+  return key;
 }
 
 /** PKCS#1 RSAPrivateKey DER → checked key (CRT values recomputed). */
