@@ -1,0 +1,351 @@
+// The embedded local key-pair registry (`--store local`, the default): EC2's key-pair API, as REAL
+// EC2 behaves (../shared/reference/ec2-semantics.md §1 and §3, not moto), kept on disk.
+//
+// Layout: <home>/regions/<region>/keypairs.json, one JSON document per region:
+//   {"Format":"ec2keys-registry","Version":1,"Region":"…","KeyPairs":[{…one pair a line…}]}
+// Each pair: KeyPairId, KeyName, KeyType, KeyFingerprint, CreateTime, Tags, PublicKey (OpenSSH
+// line without comment), Origin (created|imported). Public keys and metadata only: a private key
+// is generated, handed back once in KeyMaterial, and never written here.
+//
+// Writes: read-modify-write under the cross-process lock of lock.ts (recovers at once from a
+// holder killed with -9), the new document written to a temp file in the same folder, fsync'ed,
+// renamed over keypairs.json and the folder fsync'ed: readers (no lock) see the old or the new
+// document, never half of one. A document that does not parse or has the wrong shape is
+// Ec2Keys.StoreCorrupt naming the file, for readers and writers alike: it is never overwritten.
+//
+// Limits: 5,000 pairs per region (KeyPairLimitExceeded, like EC2); names, tags, filters as in
+// names.ts. Reading loads nothing heavy (no key parsing) so `get --json` over 5,000 pairs is fast.
+
+import { randomBytes } from 'node:crypto';
+import * as fs from 'node:fs/promises';
+import * as path from 'node:path';
+import { Codes, Ec2KeysError } from '../errors.js';
+import { HOST_TAG, withLock } from './lock.js';
+import {
+  compileFilters, duplicateError, notFoundId, notFoundName, quotaError, validateBits, validateFilters, validateKeyName,
+  validateKeyType, validateTags,
+} from './names.js';
+import {
+  KEY_PAIR_QUOTA, type CreateKeyPairInput, type CreateKeyPairOutput, type DeleteKeyPairInput, type DeleteKeyPairOutput,
+  type DescribeKeyPairsInput, type ImportBatchResult, type ImportKeyPairInput, type ImportKeyPairOutput, type KeyPairInfo,
+  type KeyPairStore, type KeyType, type LocalStoreOptions, type PasswordDataOutput, type Tag,
+} from './types.js';
+
+export const REGISTRY_FORMAT = 'ec2keys-registry';
+export const REGISTRY_VERSION = 1;
+
+interface PairRecord {
+  KeyPairId: string;
+  KeyName: string;
+  KeyType: KeyType;
+  KeyFingerprint: string;
+  CreateTime: string;
+  Tags: Tag[];
+  PublicKey: string;
+  Origin: 'created' | 'imported';
+}
+
+interface Registry {
+  Format: typeof REGISTRY_FORMAT;
+  Version: number;
+  Region: string;
+  KeyPairs: PairRecord[];
+}
+
+/** Region names become folder names: only EC2's shape (us-east-1, us-gov-west-1, cn-north-1…). */
+export function validateRegion(region: unknown): string {
+  if (typeof region !== 'string' || !/^[a-z]{2}(-[a-z0-9]+){1,3}$/.test(region) || region.length > 40) {
+    throw new Ec2KeysError(Codes.InvalidParameterValue, `region ${JSON.stringify(String(region ?? ''))} is not an AWS region name (like us-east-1)`, {
+      hint: 'give --region REGION or set AWS_REGION',
+    });
+  }
+  return region;
+}
+
+const errCode = (e: unknown) => (e as NodeJS.ErrnoException | undefined)?.code;
+
+export class LocalStore implements KeyPairStore {
+  readonly kind = 'local' as const;
+  readonly region: string;
+  readonly home: string;
+  readonly dir: string;
+  readonly file: string;
+  readonly lockFile: string;
+  private readonly lockTimeoutMs?: number;
+  /** Per-region quota; a parameter only so tests can reach it cheaply. */
+  quota = KEY_PAIR_QUOTA;
+
+  constructor(opts: LocalStoreOptions) {
+    this.region = validateRegion(opts.region);
+    if (typeof opts.home !== 'string' || opts.home === '') throw new Ec2KeysError(Codes.Usage, 'no registry folder given', { exitCode: 2 });
+    this.home = path.resolve(opts.home);
+    this.dir = path.join(this.home, 'regions', this.region);
+    this.file = path.join(this.dir, 'keypairs.json');
+    this.lockFile = path.join(this.dir, 'keypairs.lock');
+    this.lockTimeoutMs = opts.lockTimeoutMs;
+  }
+
+  // ---------------------------------------------------------------- storage
+
+  private corrupt(why: string, cause?: unknown): Ec2KeysError {
+    return new Ec2KeysError(Codes.StoreCorrupt, `the key pair registry ${this.file} ${why}`, {
+      target: this.file,
+      cause,
+      hint: 'ec2keys will not overwrite it; restore it from a backup or move it aside (the key pairs in it are then forgotten)',
+    });
+  }
+
+  /** The current document; a missing file is an empty registry. */
+  private async load(): Promise<Registry> {
+    let text: string;
+    try {
+      text = await fs.readFile(this.file, 'utf8');
+    } catch (e) {
+      if (errCode(e) === 'ENOENT') return { Format: REGISTRY_FORMAT, Version: REGISTRY_VERSION, Region: this.region, KeyPairs: [] };
+      throw this.corrupt(`cannot be read (${(e as Error).message})`, e);
+    }
+    let doc: Registry;
+    try {
+      doc = JSON.parse(text) as Registry;
+    } catch (e) {
+      throw this.corrupt(`is not valid JSON (${(e as Error).message})`, e);
+    }
+    if (!doc || typeof doc !== 'object' || doc.Format !== REGISTRY_FORMAT) throw this.corrupt('is not an ec2keys registry file');
+    if (doc.Version !== REGISTRY_VERSION) {
+      throw this.corrupt(`has format version ${String(doc.Version)}; this ec2keys reads version ${REGISTRY_VERSION}`);
+    }
+    if (!Array.isArray(doc.KeyPairs)) throw this.corrupt('has no KeyPairs list');
+    for (const [i, p] of doc.KeyPairs.entries()) {
+      if (!p || typeof p.KeyPairId !== 'string' || typeof p.KeyName !== 'string' || typeof p.KeyFingerprint !== 'string' ||
+        typeof p.PublicKey !== 'string' || typeof p.CreateTime !== 'string' || (p.KeyType !== 'rsa' && p.KeyType !== 'ed25519') ||
+        !Array.isArray(p.Tags)) {
+        throw this.corrupt(`has a damaged entry (key pair number ${i + 1})`);
+      }
+    }
+    return doc;
+  }
+
+  /** Whole-document write: temp file, fsync, rename, fsync of the folder. */
+  private async save(doc: Registry): Promise<void> {
+    const body = '{"Format":' + JSON.stringify(doc.Format) + ',"Version":' + doc.Version + ',"Region":' + JSON.stringify(doc.Region) +
+      ',"KeyPairs":[' + doc.KeyPairs.map((p) => '\n' + JSON.stringify(p)).join(',') + (doc.KeyPairs.length ? '\n' : '') + ']}\n';
+    const tmp = path.join(this.dir, `.tmp-${HOST_TAG}-${process.pid}-${randomBytes(6).toString('hex')}`);
+    let fh: fs.FileHandle | undefined;
+    try {
+      fh = await fs.open(tmp, 'wx', 0o600);
+      await fh.writeFile(body, 'utf8');
+      await fh.sync();
+      await fh.close();
+      fh = undefined;
+      await renameRetrying(tmp, this.file);
+    } catch (e) {
+      await fh?.close().catch(() => {});
+      await fs.unlink(tmp).catch(() => {});
+      throw new Ec2KeysError(Codes.FileError, `cannot write the key pair registry ${this.file}: ${(e as Error).message}`, {
+        cause: e, target: this.file, hint: 'check free space and permissions of the registry folder (EC2KEYS_HOME or --home)',
+      });
+    }
+    if (process.platform !== 'win32') {
+      // Make the rename itself durable (POSIX); Windows cannot open a folder for fsync.
+      const d = await fs.open(this.dir, 'r').catch(() => undefined);
+      await d?.sync().catch(() => {});
+      await d?.close().catch(() => {});
+    }
+  }
+
+  /** Locked read-modify-write; `fn` returns [result, changed]. Nothing is written when unchanged. */
+  private async update<T>(fn: (doc: Registry) => [T, boolean]): Promise<T> {
+    try {
+      await fs.mkdir(this.dir, { recursive: true, mode: 0o700 });
+    } catch (e) {
+      throw new Ec2KeysError(Codes.FileError, `cannot create the registry folder ${this.dir}: ${(e as Error).message}`, {
+        cause: e, target: this.dir, hint: 'choose a writable folder with --home or EC2KEYS_HOME',
+      });
+    }
+    return withLock(this.lockFile, async () => {
+      const doc = await this.load();
+      const [result, changed] = fn(doc);
+      if (changed) await this.save(doc);
+      return result;
+    }, { timeoutMs: this.lockTimeoutMs });
+  }
+
+  private newId(doc: Registry): string {
+    for (;;) {
+      const id = 'key-' + randomBytes(9).toString('hex').slice(0, 17);
+      if (!doc.KeyPairs.some((p) => p.KeyPairId === id)) return id;
+    }
+  }
+
+  /** Duplicate and quota checks for one more pair named `name` (EC2's order: name first). */
+  private admit(doc: Registry, name: string): void {
+    if (doc.KeyPairs.some((p) => p.KeyName === name)) throw duplicateError(name);
+    if (doc.KeyPairs.length >= this.quota) throw quotaError(this.quota);
+  }
+
+  // ---------------------------------------------------------------- API
+
+  async createKeyPair(input: CreateKeyPairInput): Promise<CreateKeyPairOutput> {
+    validateKeyName(input?.KeyName);
+    const type = validateKeyType(input.KeyType);
+    const bits = validateBits(input.Bits, type);
+    const tags = validateTags(input.Tags);
+    // Fail before the (slow) key generation when we already know the answer; re-checked under the lock.
+    this.admit(await this.load(), input.KeyName);
+
+    const gen = await generate(type, bits, input.KeyName);
+    return this.update((doc) => {
+      this.admit(doc, input.KeyName);
+      const rec: PairRecord = {
+        KeyPairId: this.newId(doc), KeyName: input.KeyName, KeyType: type, KeyFingerprint: gen.fingerprint,
+        CreateTime: new Date().toISOString(), Tags: tags, PublicKey: gen.publicLine, Origin: 'created',
+      };
+      doc.KeyPairs.push(rec);
+      return [{ KeyPairId: rec.KeyPairId, KeyName: rec.KeyName, KeyFingerprint: rec.KeyFingerprint, KeyMaterial: gen.material, Tags: tags.map((t) => ({ ...t })) }, true];
+    });
+  }
+
+  async importKeyPair(input: ImportKeyPairInput): Promise<ImportKeyPairOutput> {
+    const [r] = await this.importMany([input], true);
+    return r as ImportKeyPairOutput;
+  }
+
+  async importKeyPairs(batch: ImportKeyPairInput[]): Promise<ImportBatchResult[]> {
+    return this.importMany(batch, false);
+  }
+
+  /** Validate and fingerprint every item outside the lock, then one locked write for the lot. */
+  private async importMany(batch: ImportKeyPairInput[], throwFirst: boolean): Promise<ImportBatchResult[]> {
+    if (!Array.isArray(batch)) throw new Ec2KeysError(Codes.InvalidParameterValue, 'an import batch must be a list of key pairs');
+    const { prepareImport } = await import('./material.js');
+    const prepared = batch.map((item) => {
+      try {
+        validateKeyName(item?.KeyName);
+        const tags = validateTags(item.Tags);
+        return { ok: true as const, name: item.KeyName, tags, ...prepareImport(item.PublicKey) };
+      } catch (e) {
+        if (throwFirst) throw e;
+        return { ok: false as const, name: String(item?.KeyName ?? ''), error: e };
+      }
+    });
+    return this.update((doc) => {
+      const out: ImportBatchResult[] = [];
+      let changed = false;
+      for (const p of prepared) {
+        try {
+          if (!p.ok) throw p.error;
+          this.admit(doc, p.name);
+          const rec: PairRecord = {
+            KeyPairId: this.newId(doc), KeyName: p.name, KeyType: p.type, KeyFingerprint: p.fingerprint,
+            CreateTime: new Date().toISOString(), Tags: p.tags, PublicKey: p.publicLine, Origin: 'imported',
+          };
+          doc.KeyPairs.push(rec);
+          changed = true;
+          out.push({ KeyPairId: rec.KeyPairId, KeyName: rec.KeyName, KeyFingerprint: rec.KeyFingerprint, Tags: p.tags.map((t) => ({ ...t })) });
+        } catch (e) {
+          if (throwFirst || !(e instanceof Ec2KeysError)) throw e;
+          out.push({ KeyName: p.name, Error: errorBody(e) });
+        }
+      }
+      return [out, changed];
+    });
+  }
+
+  async describeKeyPairs(input: DescribeKeyPairsInput = {}): Promise<KeyPairInfo[]> {
+    const filters = validateFilters(input.Filters);
+    const names = stringList(input.KeyNames, 'KeyNames');
+    const ids = stringList(input.KeyPairIds, 'KeyPairIds');
+    const doc = await this.load();
+    // One missing name (or id) fails the whole call, as in EC2.
+    if (names.length) {
+      const have = new Set(doc.KeyPairs.map((p) => p.KeyName));
+      const missing = names.find((n) => !have.has(n));
+      if (missing !== undefined) throw notFoundName(missing);
+    }
+    if (ids.length) {
+      const have = new Set(doc.KeyPairs.map((p) => p.KeyPairId));
+      const missing = ids.find((n) => !have.has(n));
+      if (missing !== undefined) throw notFoundId(missing);
+    }
+    const nameSet = names.length ? new Set(names) : undefined;
+    const idSet = ids.length ? new Set(ids) : undefined;
+    const match = compileFilters(filters);
+    const out: KeyPairInfo[] = [];
+    for (const p of doc.KeyPairs) {
+      if (nameSet && !nameSet.has(p.KeyName)) continue;
+      if (idSet && !idSet.has(p.KeyPairId)) continue;
+      const info: KeyPairInfo = {
+        KeyPairId: p.KeyPairId, KeyFingerprint: p.KeyFingerprint, KeyName: p.KeyName, KeyType: p.KeyType,
+        Tags: p.Tags.map((t) => ({ Key: t.Key, Value: t.Value })), CreateTime: p.CreateTime,
+      };
+      if (!match(info)) continue;
+      if (input.IncludePublicKey) info.PublicKey = `${p.PublicKey} ${p.KeyName}`;
+      out.push(info);
+    }
+    return out;
+  }
+
+  async deleteKeyPair(input: DeleteKeyPairInput): Promise<DeleteKeyPairOutput> {
+    const { KeyName, KeyPairId } = input ?? {};
+    if (KeyPairId === undefined && KeyName === undefined) {
+      throw new Ec2KeysError(Codes.MissingParameter, 'give the key pair to delete: a key name or a key pair id', { hint: 'ec2keys remove NAME, or ec2keys remove --id key-…' });
+    }
+    if (KeyPairId !== undefined && typeof KeyPairId !== 'string') throw notFoundId(String(KeyPairId));
+    if (KeyName !== undefined && typeof KeyName !== 'string') throw notFoundName(String(KeyName));
+    return this.update((doc): [DeleteKeyPairOutput, boolean] => {
+      let i: number;
+      if (KeyPairId !== undefined) {
+        i = doc.KeyPairs.findIndex((p) => p.KeyPairId === KeyPairId && (KeyName === undefined || p.KeyName === KeyName));
+        if (i < 0) throw notFoundId(KeyPairId);
+      } else {
+        i = doc.KeyPairs.findIndex((p) => p.KeyName === KeyName);
+        // EC2: deleting a name that does not exist succeeds, without a KeyPairId.
+        if (i < 0) return [{ Return: true }, false];
+      }
+      const [gone] = doc.KeyPairs.splice(i, 1);
+      return [{ Return: true, KeyPairId: gone.KeyPairId }, true];
+    });
+  }
+
+  async getPasswordData(instanceId: string): Promise<PasswordDataOutput> {
+    throw new Ec2KeysError(Codes.Unsupported, `the local key pair registry has no instances, so it has no password data for ${JSON.stringify(String(instanceId))}`, {
+      hint: 'fetch it from EC2 with --store ec2 (and --region/--profile), or decrypt a saved blob with --data or --data-file',
+      target: String(instanceId),
+    });
+  }
+}
+
+function stringList(v: unknown, what: string): string[] {
+  if (v === undefined) return [];
+  if (!Array.isArray(v) || v.some((x) => typeof x !== 'string')) {
+    throw new Ec2KeysError(Codes.InvalidParameterValue, `${what} must be a list of strings`);
+  }
+  return v as string[];
+}
+
+function errorBody(e: Ec2KeysError): { Code: string; Message: string; Hint?: string } {
+  const o: { Code: string; Message: string; Hint?: string } = { Code: e.code, Message: e.message };
+  if (e.hint) o.Hint = e.hint;
+  return o;
+}
+
+async function renameRetrying(from: string, to: string): Promise<void> {
+  // Windows: a virus scanner or an indexer briefly holding the target makes rename fail with
+  // EPERM/EACCES/EBUSY; retry for up to ~1 s. POSIX renames do not fail that way.
+  for (let i = 0; ; i++) {
+    try {
+      await fs.rename(from, to);
+      return;
+    } catch (e) {
+      const c = errCode(e);
+      if (process.platform !== 'win32' || i >= 20 || !(c === 'EPERM' || c === 'EACCES' || c === 'EBUSY')) throw e;
+      await new Promise((r) => setTimeout(r, 10 + i * 5));
+    }
+  }
+}
+
+async function generate(type: KeyType, bits: number, comment: string): Promise<{ material: string; fingerprint: string; publicLine: string }> {
+  const { generateLocally } = await import('./material.js');
+  return generateLocally(type, bits, comment);
+}
+
