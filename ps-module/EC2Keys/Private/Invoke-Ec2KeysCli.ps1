@@ -106,7 +106,12 @@ function Invoke-Ec2KeysCli {
             else { $stdout.Add([string]$line) }
         }
     } finally {
-        foreach ($k in $saved.Keys) { [Environment]::SetEnvironmentVariable($k, $saved[$k]) }
+        # [NullString]::Value, not $null: PowerShell would pass $null to a string parameter as '',
+        # leaving an EMPTY passphrase variable behind instead of removing it.
+        foreach ($k in $saved.Keys) {
+            if ($null -eq $saved[$k]) { [Environment]::SetEnvironmentVariable($k, [NullString]::Value) }
+            else { [Environment]::SetEnvironmentVariable($k, $saved[$k]) }
+        }
         if ($null -ne $savedEncoding) { try { [Console]::OutputEncoding = $savedEncoding } catch { $null = $_ } }
         # Clear the plain-text copies as far as .NET strings allow.
         $envSet.Clear()

@@ -84,7 +84,10 @@ switch (env.FAKE_MODE || 'echo') {
             $r.NewPassphrase | Should -BeExactly 'new "pass"'
             ($r.Args -join ' ') | Should -Not -Match 'pass'
             $env:EC2KEYS_PASSPHRASE | Should -BeExactly 'previous value'
-            $env:EC2KEYS_NEW_PASSPHRASE | Should -BeNullOrEmpty
+            # Removed again, not left empty (an empty variable would be an empty passphrase).
+            [Environment]::GetEnvironmentVariable('EC2KEYS_NEW_PASSPHRASE') | Should -Be $null
+            $r2 = InModuleScope EC2Keys { Invoke-Ec2KeysCli -ArgumentList @('get') }
+            $r2.NewPassphrase | Should -Be $null
         } finally {
             $env:EC2KEYS_PASSPHRASE = $null
         }
