@@ -28,8 +28,10 @@ if [ -f scripts/test-pwsh.sh ] && [ "${EC2KEYS_SKIP_PWSH:-}" != 1 ]; then
   bash scripts/test-pwsh.sh > >(tee .tmp/pester.log) 2>&1
   prc=$?
   [ $prc -eq 0 ] || rc=1
-  if line=$(grep -Eo 'Pester: [0-9]+ passed, [0-9]+ failed' .tmp/pester.log | tail -1); then
-    p=$(echo "$line" | sed -E 's/Pester: ([0-9]+) passed.*/\1/'); f=$(echo "$line" | sed -E 's/.* ([0-9]+) failed/\1/')
+  # "Pester: …" under real Pester; "PSEngine: …" under the stand-in runner in the real PowerShell
+  # engine when Pester cannot be installed (scripts/setup-pwsh.sh explains).
+  if line=$(grep -Eo '(Pester|PSEngine): [0-9]+ passed, [0-9]+ failed' .tmp/pester.log | tail -1); then
+    p=$(echo "$line" | sed -E 's/^[A-Za-z]+: ([0-9]+) passed.*/\1/'); f=$(echo "$line" | sed -E 's/.* ([0-9]+) failed/\1/')
     passed=$((passed + p)); failed=$((failed + f))
   fi
 fi

@@ -34,7 +34,8 @@ export function inputPassphrase(ctx: Ctx, g: GlobalOptions): PassphraseSource {
     let cached: string | undefined;
     return { get: async () => (cached ??= readPassphraseFile(ctx, file)) };
   }
-  if (ctx.env.EC2KEYS_PASSPHRASE !== undefined) {
+  // An empty variable counts as not set (a wrapper that clears it must not mean "the empty passphrase").
+  if (ctx.env.EC2KEYS_PASSPHRASE) {
     const v = ctx.env.EC2KEYS_PASSPHRASE;
     return { get: async () => v };
   }
