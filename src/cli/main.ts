@@ -90,12 +90,12 @@ Examples:
   return program;
 }
 
-function resolveGlobals(ctx: Ctx, cmd: Command): GlobalOptions {
+export function resolveGlobals(ctx: Ctx, cmd: Command): GlobalOptions {
   const o = cmd.optsWithGlobals() as Record<string, unknown>;
   const env = ctx.env;
   const storeRaw = (o.store as string | undefined) ?? env.EC2KEYS_STORE ?? 'local';
   if (storeRaw !== 'local' && storeRaw !== 'ec2') throw new UsageError(`EC2KEYS_STORE is "${storeRaw}"; allowed: local, ec2`);
-  const ci = env.CI !== undefined && env.CI !== '' && env.CI !== '0' && env.CI.toLowerCase() !== 'false';
+  const ci = isCi(env);
   return {
     store: storeRaw,
     home: (o.home as string | undefined) ?? env.EC2KEYS_HOME,
@@ -110,8 +110,37 @@ function resolveGlobals(ctx: Ctx, cmd: Command): GlobalOptions {
   };
 }
 
+function isCi(env: NodeJS.ProcessEnv): boolean {
+  return env.CI !== undefined && env.CI !== '' && env.CI !== '0' && env.CI.toLowerCase() !== 'false';
+}
+
+/**
+ * Issue #6 §3: no command (at most global options such as --home) on a terminal — stdin and
+ * stdout are TTYs, no --no-input, CI unset — starts the interactive menu (wizard.ts, loaded only
+ * then). --json, --version or --help keep their plain meaning.
+ */
+function wantsWizard(program: Command, argv: string[], ctx: Ctx): boolean {
+  if (!ctx.stdin.isTTY || !ctx.stdout.isTTY || isCi(ctx.env)) return false;
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === '--no-input' || a === '--json' || !a.startsWith('--') || a === '--') return false;
+    const eq = a.indexOf('=');
+    const opt = program.options.find((o) => o.long === (eq < 0 ? a : a.slice(0, eq)));
+    if (!opt || opt.long === '--version') return false;
+    if (opt.required && eq < 0) i++;
+  }
+  return true;
+}
+
+export interface RunOptions {
+  /** Run from inside another run() (the wizard, or a re-run with prompted values): the outer call owns SIGINT and the menu. */
+  nested?: boolean;
+  /** How often missing values were asked for already in this chain of re-runs (bounds it). */
+  asked?: number;
+}
+
 /** Run the CLI; returns the exit code. Never throws. */
-export async function run(argv: string[], ctx: Ctx = processCtx()): Promise<number> {
+export async function run(argv: string[], ctx: Ctx = processCtx(), opts: RunOptions = {}): Promise<number> {
   const json = argv.includes('--json');
   const out = new Reporter(ctx, json);
   const app: App = { ctx, out, globals: (cmd) => resolveGlobals(ctx, cmd) };
@@ -123,9 +152,13 @@ export async function run(argv: string[], ctx: Ctx = processCtx()): Promise<numb
       process.exit(130);
     });
   };
-  process.once('SIGINT', onSigint);
+  if (!opts.nested) process.once('SIGINT', onSigint);
   try {
     const program = createProgram(app);
+    if (!opts.nested && wantsWizard(program, argv, ctx)) {
+      const { runWizard } = await import('./wizard.js');
+      return await runWizard(argv, ctx);
+    }
     if (argv.length === 0) {
       program.outputHelp();
       return 0;
@@ -143,12 +176,22 @@ export async function run(argv: string[], ctx: Ctx = processCtx()): Promise<numb
     } else {
       err = internalError(e, ctx.env);
     }
+    // A value missing on a terminal (`ec2keys new` without a name): ask for it and run again.
+    if (err.exitCode === 2 && (opts.asked ?? 0) < 3 && ctx.stdin.isTTY && ctx.stderr.isTTY) {
+      try {
+        const { fillMissing } = await import('./wizard.js');
+        const next = await fillMissing(argv, ctx);
+        if (next) return await run(next, ctx, { nested: true, asked: (opts.asked ?? 0) + 1 });
+      } catch (e2) {
+        err = isEc2KeysError(e2) ? e2 : internalError(e2, ctx.env);
+      }
+    }
     out.error(err);
     if (ctx.env.EC2KEYS_DEBUG && (err.code === Codes.Internal || ctx.env.EC2KEYS_DEBUG === '2')) {
       ctx.stderr.write(String((err.cause as Error)?.stack ?? err.stack) + '\n');
     }
     return err.exitCode;
   } finally {
-    process.removeListener('SIGINT', onSigint);
+    if (!opts.nested) process.removeListener('SIGINT', onSigint);
   }
 }
