@@ -1,11 +1,15 @@
 // The embedded local key-pair registry (`--store local`, the default): EC2's key-pair API, as REAL
 // EC2 behaves (../shared/reference/ec2-semantics.md §1 and §3, not moto), kept on disk.
 //
-// Layout: <home>/regions/<region>/keypairs.json, one JSON document per region:
-//   {"Format":"ec2keys-registry","Version":1,"Region":"…","KeyPairs":[{…one pair a line…}]}
-// Each pair: KeyPairId, KeyName, KeyType, KeyFingerprint, CreateTime, Tags, PublicKey (OpenSSH
-// line without comment), Origin (created|imported). Public keys and metadata only: a private key
-// is generated, handed back once in KeyMaterial, and never written here.
+// Layout: <home>/regions/<region>/keypairs.json, one file per region, three lines of sections:
+//   ec2keys-registry <version> <region> <metadata bytes> <public-key bytes>
+//   {"KeyPairs":[{KeyPairId, KeyName, KeyType, KeyFingerprint, CreateTime, Tags, Origin}, …one a line]}
+//   {"key-…":"ssh-ed25519 AAAA…", …one a line}
+// Public keys live in their own section because `get` (DescribeKeyPairs without
+// IncludePublicKey) needs only the metadata: it reads the header and the first section, a third of
+// the bytes for RSA keys, and parses only that. The byte counts also tell a complete file from a
+// torn one. Origin (created|imported) says which fingerprint form KeyFingerprint is. Public keys
+// and metadata only: a private key is generated, handed back once in KeyMaterial, never written.
 //
 // Writes: read-modify-write under the cross-process lock of lock.ts (recovers at once from a
 // holder killed with -9), the new document written to a temp file in the same folder, fsync'ed,
@@ -41,16 +45,16 @@ interface PairRecord {
   KeyFingerprint: string;
   CreateTime: string;
   Tags: Tag[];
-  PublicKey: string;
   Origin: 'created' | 'imported';
 }
 
 interface Registry {
-  Format: typeof REGISTRY_FORMAT;
-  Version: number;
-  Region: string;
-  KeyPairs: PairRecord[];
+  pairs: PairRecord[];
+  /** KeyPairId → OpenSSH line without comment; absent when only the metadata was read. */
+  pubs?: Map<string, string>;
 }
+
+const HEADER_MAX = 256;
 
 /** Region names become folder names: only EC2's shape (us-east-1, us-gov-west-1, cn-north-1…). */
 export function validateRegion(region: unknown): string {
@@ -95,40 +99,82 @@ export class LocalStore implements KeyPairStore {
     });
   }
 
-  /** The current document; a missing file is an empty registry. */
-  private async load(): Promise<Registry> {
-    let text: string;
+  /** The current registry (with public keys only if asked); a missing file is an empty registry. */
+  private async load(withPublic: boolean): Promise<Registry> {
+    let fh: fs.FileHandle;
     try {
-      text = await fs.readFile(this.file, 'utf8');
+      fh = await fs.open(this.file, 'r');
     } catch (e) {
-      if (errCode(e) === 'ENOENT') return { Format: REGISTRY_FORMAT, Version: REGISTRY_VERSION, Region: this.region, KeyPairs: [] };
+      if (errCode(e) === 'ENOENT') return { pairs: [], pubs: withPublic ? new Map() : undefined };
       throw this.corrupt(`cannot be read (${(e as Error).message})`, e);
     }
-    let doc: Registry;
+    let metaText: string;
+    let pubText: string | undefined;
     try {
-      doc = JSON.parse(text) as Registry;
+      const { size } = await fh.stat();
+      if (size === 0) throw this.corrupt('is empty');
+      const head = await readAt(fh, 0, Math.min(size, HEADER_MAX));
+      const nl = head.indexOf(10);
+      const line = head.toString('latin1', 0, nl < 0 ? head.length : nl);
+      if (!line.startsWith(REGISTRY_FORMAT + ' ')) throw this.corrupt('is not an ec2keys registry file');
+      const m = /^ec2keys-registry (\d+) (\S+) (\d+) (\d+)$/.exec(line);
+      if (m && Number(m[1]) !== REGISTRY_VERSION) {
+        throw this.corrupt(`has format version ${m[1]}; this ec2keys reads version ${REGISTRY_VERSION}`);
+      }
+      if (!m || nl < 0) throw this.corrupt('has a damaged header line');
+      if (m[2] !== this.region) throw this.corrupt(`belongs to region ${m[2]}, not ${this.region}`);
+      const metaLen = Number(m[3]);
+      const pubLen = Number(m[4]);
+      const expected = nl + 1 + metaLen + 1 + pubLen + 1;
+      if (size !== expected) throw this.corrupt(`is incomplete or damaged (${size} bytes; its header announces ${expected})`);
+      metaText = (await readAt(fh, nl + 1, metaLen)).toString('utf8');
+      if (withPublic) pubText = (await readAt(fh, nl + 1 + metaLen + 1, pubLen)).toString('utf8');
     } catch (e) {
-      throw this.corrupt(`is not valid JSON (${(e as Error).message})`, e);
+      if (e instanceof Ec2KeysError) throw e;
+      throw this.corrupt(`cannot be read (${(e as Error).message})`, e);
+    } finally {
+      await fh.close().catch(() => {});
     }
-    if (!doc || typeof doc !== 'object' || doc.Format !== REGISTRY_FORMAT) throw this.corrupt('is not an ec2keys registry file');
-    if (doc.Version !== REGISTRY_VERSION) {
-      throw this.corrupt(`has format version ${String(doc.Version)}; this ec2keys reads version ${REGISTRY_VERSION}`);
+
+    let meta: { KeyPairs?: PairRecord[] };
+    try {
+      meta = JSON.parse(metaText) as { KeyPairs?: PairRecord[] };
+    } catch (e) {
+      throw this.corrupt(`has a damaged key pair list (${(e as Error).message})`, e);
     }
-    if (!Array.isArray(doc.KeyPairs)) throw this.corrupt('has no KeyPairs list');
-    for (const [i, p] of doc.KeyPairs.entries()) {
+    if (!meta || !Array.isArray(meta.KeyPairs)) throw this.corrupt('has no key pair list');
+    const pairs = meta.KeyPairs;
+    for (let i = 0; i < pairs.length; i++) {
+      const p = pairs[i];
       if (!p || typeof p.KeyPairId !== 'string' || typeof p.KeyName !== 'string' || typeof p.KeyFingerprint !== 'string' ||
-        typeof p.PublicKey !== 'string' || typeof p.CreateTime !== 'string' || (p.KeyType !== 'rsa' && p.KeyType !== 'ed25519') ||
-        !Array.isArray(p.Tags)) {
+        typeof p.CreateTime !== 'string' || (p.KeyType !== 'rsa' && p.KeyType !== 'ed25519') || !Array.isArray(p.Tags)) {
         throw this.corrupt(`has a damaged entry (key pair number ${i + 1})`);
       }
     }
-    return doc;
+    if (pubText === undefined) return { pairs };
+    let pubObj: Record<string, unknown>;
+    try {
+      pubObj = JSON.parse(pubText) as Record<string, unknown>;
+    } catch (e) {
+      throw this.corrupt(`has a damaged public key list (${(e as Error).message})`, e);
+    }
+    const pubs = new Map<string, string>();
+    for (const p of pairs) {
+      const line = pubObj?.[p.KeyPairId];
+      if (typeof line !== 'string') throw this.corrupt(`has no public key for ${p.KeyPairId} (${p.KeyName})`);
+      pubs.set(p.KeyPairId, line);
+    }
+    return { pairs, pubs };
   }
 
-  /** Whole-document write: temp file, fsync, rename, fsync of the folder. */
-  private async save(doc: Registry): Promise<void> {
-    const body = '{"Format":' + JSON.stringify(doc.Format) + ',"Version":' + doc.Version + ',"Region":' + JSON.stringify(doc.Region) +
-      ',"KeyPairs":[' + doc.KeyPairs.map((p) => '\n' + JSON.stringify(p)).join(',') + (doc.KeyPairs.length ? '\n' : '') + ']}\n';
+  /** Whole-file write: temp file, fsync, rename, fsync of the folder. */
+  private async save(reg: Registry): Promise<void> {
+    const { pairs, pubs } = reg;
+    if (!pubs) throw new Ec2KeysError(Codes.Internal, 'registry write without public keys');
+    const sep = pairs.length ? '\n' : '';
+    const meta = '{"KeyPairs":[' + pairs.map((p) => '\n' + JSON.stringify(p)).join(',') + sep + ']}';
+    const pub = '{' + pairs.map((p) => '\n' + JSON.stringify(p.KeyPairId) + ':' + JSON.stringify(pubs.get(p.KeyPairId))).join(',') + sep + '}';
+    const body = `${REGISTRY_FORMAT} ${REGISTRY_VERSION} ${this.region} ${Buffer.byteLength(meta)} ${Buffer.byteLength(pub)}\n${meta}\n${pub}\n`;
     const tmp = path.join(this.dir, `.tmp-${HOST_TAG}-${process.pid}-${randomBytes(6).toString('hex')}`);
     let fh: fs.FileHandle | undefined;
     try {
@@ -163,7 +209,7 @@ export class LocalStore implements KeyPairStore {
       });
     }
     return withLock(this.lockFile, async () => {
-      const doc = await this.load();
+      const doc = await this.load(true);
       const [result, changed] = fn(doc);
       if (changed) await this.save(doc);
       return result;
@@ -173,14 +219,14 @@ export class LocalStore implements KeyPairStore {
   private newId(doc: Registry): string {
     for (;;) {
       const id = 'key-' + randomBytes(9).toString('hex').slice(0, 17);
-      if (!doc.KeyPairs.some((p) => p.KeyPairId === id)) return id;
+      if (!doc.pairs.some((p) => p.KeyPairId === id)) return id;
     }
   }
 
   /** Duplicate and quota checks for one more pair named `name` (EC2's order: name first). */
   private admit(doc: Registry, name: string): void {
-    if (doc.KeyPairs.some((p) => p.KeyName === name)) throw duplicateError(name);
-    if (doc.KeyPairs.length >= this.quota) throw quotaError(this.quota);
+    if (doc.pairs.some((p) => p.KeyName === name)) throw duplicateError(name);
+    if (doc.pairs.length >= this.quota) throw quotaError(this.quota);
   }
 
   // ---------------------------------------------------------------- API
@@ -191,16 +237,17 @@ export class LocalStore implements KeyPairStore {
     const bits = validateBits(input.Bits, type);
     const tags = validateTags(input.Tags);
     // Fail before the (slow) key generation when we already know the answer; re-checked under the lock.
-    this.admit(await this.load(), input.KeyName);
+    this.admit(await this.load(false), input.KeyName);
 
     const gen = await generate(type, bits, input.KeyName);
     return this.update((doc) => {
       this.admit(doc, input.KeyName);
       const rec: PairRecord = {
         KeyPairId: this.newId(doc), KeyName: input.KeyName, KeyType: type, KeyFingerprint: gen.fingerprint,
-        CreateTime: new Date().toISOString(), Tags: tags, PublicKey: gen.publicLine, Origin: 'created',
+        CreateTime: new Date().toISOString(), Tags: tags, Origin: 'created',
       };
-      doc.KeyPairs.push(rec);
+      doc.pairs.push(rec);
+      doc.pubs!.set(rec.KeyPairId, gen.publicLine);
       return [{ KeyPairId: rec.KeyPairId, KeyName: rec.KeyName, KeyFingerprint: rec.KeyFingerprint, KeyMaterial: gen.material, Tags: tags.map((t) => ({ ...t })) }, true];
     });
   }
@@ -237,9 +284,10 @@ export class LocalStore implements KeyPairStore {
           this.admit(doc, p.name);
           const rec: PairRecord = {
             KeyPairId: this.newId(doc), KeyName: p.name, KeyType: p.type, KeyFingerprint: p.fingerprint,
-            CreateTime: new Date().toISOString(), Tags: p.tags, PublicKey: p.publicLine, Origin: 'imported',
+            CreateTime: new Date().toISOString(), Tags: p.tags, Origin: 'imported',
           };
-          doc.KeyPairs.push(rec);
+          doc.pairs.push(rec);
+          doc.pubs!.set(rec.KeyPairId, p.publicLine);
           changed = true;
           out.push({ KeyPairId: rec.KeyPairId, KeyName: rec.KeyName, KeyFingerprint: rec.KeyFingerprint, Tags: p.tags.map((t) => ({ ...t })) });
         } catch (e) {
@@ -255,15 +303,15 @@ export class LocalStore implements KeyPairStore {
     const filters = validateFilters(input.Filters);
     const names = stringList(input.KeyNames, 'KeyNames');
     const ids = stringList(input.KeyPairIds, 'KeyPairIds');
-    const doc = await this.load();
+    const doc = await this.load(input.IncludePublicKey === true);
     // One missing name (or id) fails the whole call, as in EC2.
     if (names.length) {
-      const have = new Set(doc.KeyPairs.map((p) => p.KeyName));
+      const have = new Set(doc.pairs.map((p) => p.KeyName));
       const missing = names.find((n) => !have.has(n));
       if (missing !== undefined) throw notFoundName(missing);
     }
     if (ids.length) {
-      const have = new Set(doc.KeyPairs.map((p) => p.KeyPairId));
+      const have = new Set(doc.pairs.map((p) => p.KeyPairId));
       const missing = ids.find((n) => !have.has(n));
       if (missing !== undefined) throw notFoundId(missing);
     }
@@ -271,7 +319,7 @@ export class LocalStore implements KeyPairStore {
     const idSet = ids.length ? new Set(ids) : undefined;
     const match = compileFilters(filters);
     const out: KeyPairInfo[] = [];
-    for (const p of doc.KeyPairs) {
+    for (const p of doc.pairs) {
       if (nameSet && !nameSet.has(p.KeyName)) continue;
       if (idSet && !idSet.has(p.KeyPairId)) continue;
       const info: KeyPairInfo = {
@@ -279,7 +327,7 @@ export class LocalStore implements KeyPairStore {
         Tags: p.Tags.map((t) => ({ Key: t.Key, Value: t.Value })), CreateTime: p.CreateTime,
       };
       if (!match(info)) continue;
-      if (input.IncludePublicKey) info.PublicKey = `${p.PublicKey} ${p.KeyName}`;
+      if (doc.pubs) info.PublicKey = `${doc.pubs.get(p.KeyPairId)} ${p.KeyName}`;
       out.push(info);
     }
     return out;
@@ -295,14 +343,15 @@ export class LocalStore implements KeyPairStore {
     return this.update((doc): [DeleteKeyPairOutput, boolean] => {
       let i: number;
       if (KeyPairId !== undefined) {
-        i = doc.KeyPairs.findIndex((p) => p.KeyPairId === KeyPairId && (KeyName === undefined || p.KeyName === KeyName));
+        i = doc.pairs.findIndex((p) => p.KeyPairId === KeyPairId && (KeyName === undefined || p.KeyName === KeyName));
         if (i < 0) throw notFoundId(KeyPairId);
       } else {
-        i = doc.KeyPairs.findIndex((p) => p.KeyName === KeyName);
+        i = doc.pairs.findIndex((p) => p.KeyName === KeyName);
         // EC2: deleting a name that does not exist succeeds, without a KeyPairId.
         if (i < 0) return [{ Return: true }, false];
       }
-      const [gone] = doc.KeyPairs.splice(i, 1);
+      const [gone] = doc.pairs.splice(i, 1);
+      doc.pubs!.delete(gone.KeyPairId);
       return [{ Return: true, KeyPairId: gone.KeyPairId }, true];
     });
   }
@@ -327,6 +376,18 @@ function errorBody(e: Ec2KeysError): { Code: string; Message: string; Hint?: str
   const o: { Code: string; Message: string; Hint?: string } = { Code: e.code, Message: e.message };
   if (e.hint) o.Hint = e.hint;
   return o;
+}
+
+/** Exactly `len` bytes at `pos` (a short read means the file changed under us: damaged). */
+async function readAt(fh: fs.FileHandle, pos: number, len: number): Promise<Buffer> {
+  const buf = Buffer.allocUnsafe(len);
+  let got = 0;
+  while (got < len) {
+    const { bytesRead } = await fh.read(buf, got, len - got, pos + got);
+    if (bytesRead === 0) throw new Error(`unexpected end of file at byte ${pos + got}`);
+    got += bytesRead;
+  }
+  return buf;
 }
 
 async function renameRetrying(from: string, to: string): Promise<void> {

@@ -14,7 +14,7 @@ import { generateKeyPair } from 'node:crypto';
 import { promisify } from 'node:util';
 import { formatError } from '../errors.js';
 import { createdFingerprint, importedFingerprint } from '../keys/fingerprint.js';
-import { checkEd25519Public, checkRsaPublic, fromKeyObject, publicOf, unsupportedType, type PrivateKey, type PublicKey } from '../keys/model.js';
+import { checkEd25519Public, checkRsaPublic, fromKeyObject, publicOf, toKeyObject, unsupportedType, type PrivateKey, type PublicKey, type RsaPrivateKey } from '../keys/model.js';
 import { writeOpenSshLine } from '../keys/ssh-public.js';
 import type { KeyType } from './types.js';
 
@@ -37,8 +37,13 @@ export async function generateLocally(type: KeyType, bits: number, comment: stri
   let material: string;
   if (type === 'rsa') {
     const { privateKey } = await genKeyPair('rsa', { modulusLength: bits, publicExponent: 0x10001 });
-    key = fromKeyObject(privateKey);
+    const rsa = fromKeyObject(privateKey) as RsaPrivateKey;
+    key = rsa;
     material = privateKey.export({ type: 'pkcs1', format: 'pem' }) as string;
+    // The created fingerprint hashes the key exactly as KeyMaterial holds it (model.ts storedDer);
+    // OpenSSL generates p > q, our canonical order, but do not rely on it.
+    const asStored = privateKey.export({ type: 'pkcs1', format: 'der' });
+    if (!asStored.equals(toKeyObject(rsa).export({ type: 'pkcs1', format: 'der' }))) rsa.storedDer = asStored;
   } else {
     const { privateKey } = await genKeyPair('ed25519');
     key = fromKeyObject(privateKey);

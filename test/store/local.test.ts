@@ -32,6 +32,16 @@ storeContract({ kind: 'local', fresh: async () => new LocalStore({ home: newHome
 const DRIVER = path.join(path.dirname(fileURLToPath(import.meta.url)), 'driver.mjs');
 const edKey = () => parseOpenSshLine(sshKeygen('ed25519').pub).key;
 
+/** header\nmeta\npubs\n → [meta, pubs, rest] using the header's byte counts. */
+function splitSections(text: string): [string, string, string] {
+  const buf = Buffer.from(text);
+  const nl = buf.indexOf(10);
+  const [, , , m, p] = buf.toString('latin1', 0, nl).split(' ');
+  const meta = buf.subarray(nl + 1, nl + 1 + Number(m));
+  const pubs = buf.subarray(nl + 2 + Number(m), nl + 2 + Number(m) + Number(p));
+  return [meta.toString(), pubs.toString(), buf.subarray(nl + 3 + Number(m) + Number(p)).toString()];
+}
+
 describe('local registry: the file', () => {
   it('keeps public keys and metadata only: never the private key', async () => {
     const home = newHome();
@@ -57,12 +67,16 @@ describe('local registry: the file', () => {
     for (const sec of [...secrets(rsa.KeyMaterial), ...secrets(ed.KeyMaterial)]) {
       for (const enc of [sec.toString('base64'), sec.toString('base64url'), sec.toString('hex')]) expect(text.includes(enc.slice(0, 24))).toBe(false);
     }
-    const doc = JSON.parse(text);
-    expect(doc.Format).toBe('ec2keys-registry');
-    expect(doc.Version).toBe(1);
-    expect(doc.Region).toBe('eu-west-1');
+    // Three lines: header with the byte counts, the metadata, the public keys.
+    const [meta, pubs, rest] = splitSections(text);
+    const header = text.slice(0, text.indexOf('\n'));
+    expect(rest).toBe('');
+    expect(header).toBe(`ec2keys-registry 1 eu-west-1 ${Buffer.byteLength(meta)} ${Buffer.byteLength(pubs)}`);
+    const doc = JSON.parse(meta);
     expect(doc.KeyPairs.map((p: { Origin: string }) => p.Origin)).toEqual(['created', 'created']);
-    expect(Object.keys(doc.KeyPairs[0]).sort()).toEqual(['CreateTime', 'KeyFingerprint', 'KeyName', 'KeyPairId', 'KeyType', 'Origin', 'PublicKey', 'Tags']);
+    expect(Object.keys(doc.KeyPairs[0]).sort()).toEqual(['CreateTime', 'KeyFingerprint', 'KeyName', 'KeyPairId', 'KeyType', 'Origin', 'Tags']);
+    const described = await s.describeKeyPairs({ IncludePublicKey: true });
+    expect(JSON.parse(pubs)).toEqual(Object.fromEntries(described.map((k) => [k.KeyPairId, k.PublicKey!.replace(/ [re]$/, '')])));
     expect(fs.readdirSync(path.dirname(file)).sort()).toEqual(['keypairs.json']); // no lock, temp or candidate files left
     if (process.platform !== 'win32') expect(fs.statSync(file).mode & 0o777).toBe(0o600);
   });
@@ -91,17 +105,25 @@ describe('local registry: the file', () => {
     const s = new LocalStore({ home, region: 'us-east-1' });
     await s.importKeyPair({ KeyName: 'a', PublicKey: edKey() });
     const good = fs.readFileSync(s.file, 'utf8');
+    const [meta, pubs] = splitSections(good);
+    const head = (m: string, p: string, v = 1, r = 'us-east-1') => `ec2keys-registry ${v} ${r} ${Buffer.byteLength(m)} ${Buffer.byteLength(p)}\n${m}\n${p}\n`;
+    const badMeta = meta.replace(/"KeyType":"ed25519"/, '"KeyType":"dsa"');
     const cases: [string, RegExp][] = [
-      [good.slice(0, good.length - 40), /is not valid JSON/], // a torn write
-      ['', /is not valid JSON/],
+      [good.slice(0, good.length - 40), /is incomplete or damaged \(\d+ bytes; its header announces \d+\)/], // a torn write
+      [good + 'x', /is incomplete or damaged/],
+      ['', /is empty/],
       ['{"Format":"something-else","KeyPairs":[]}', /is not an ec2keys registry file/],
-      [good.replace('"Version":1', '"Version":2'), /has format version 2; this ec2keys reads version 1/],
-      [good.replace(/"KeyType":"ed25519"/, '"KeyType":"dsa"'), /has a damaged entry \(key pair number 1\)/],
-      [JSON.stringify({ Format: 'ec2keys-registry', Version: 1, Region: 'us-east-1', KeyPairs: {} }), /has no KeyPairs list/],
+      [good.replace('ec2keys-registry 1 ', 'ec2keys-registry 2 '), /has format version 2; this ec2keys reads version 1/],
+      [good.replace(/ \d+ \d+\n/, ' 12 x\n'), /has a damaged header line/],
+      [head(meta, pubs, 1, 'eu-west-1'), /belongs to region eu-west-1, not us-east-1/],
+      [head(badMeta, pubs), /has a damaged entry \(key pair number 1\)/],
+      [head('{"KeyPairs":{}}', pubs), /has no key pair list/],
+      [head(meta.slice(0, -3) + 'xx]}', pubs), /has a damaged key pair list/],
+      [head(meta, '{}'), /has no public key for key-/],
     ];
     for (const [content, why] of cases) {
       fs.writeFileSync(s.file, content);
-      for (const op of [() => s.describeKeyPairs(), () => s.importKeyPair({ KeyName: 'b', PublicKey: edKey() }), () => s.deleteKeyPair({ KeyName: 'a' })]) {
+      for (const op of [() => s.describeKeyPairs({ IncludePublicKey: true }), () => s.importKeyPair({ KeyName: 'b', PublicKey: edKey() }), () => s.deleteKeyPair({ KeyName: 'a' })]) {
         const e = await expectCode(op(), 'Ec2Keys.StoreCorrupt', why);
         expect(e.message).toContain(s.file);
         expect(e.target).toBe(s.file);
@@ -123,7 +145,7 @@ describe('local registry: the file', () => {
     expect(res.filter((r) => !('Error' in r)).length).toBe(5000);
     const last = res[5000];
     expect('Error' in last && last.Error.Code).toBe('KeyPairLimitExceeded');
-    expect(JSON.parse(fs.readFileSync(s.file, 'utf8')).KeyPairs.length).toBe(5000);
+    expect(JSON.parse(splitSections(fs.readFileSync(s.file, 'utf8'))[0]).KeyPairs.length).toBe(5000);
     await expectCode(s.createKeyPair({ KeyName: 'more', KeyType: 'ed25519' }), 'KeyPairLimitExceeded', /limit on the number of key pairs \(5000\)/);
     // A duplicate name is reported as a duplicate even at the limit (the name is checked first).
     await expectCode(s.importKeyPair({ KeyName: 'k1', PublicKey: k }), 'InvalidKeyPair.Duplicate');
