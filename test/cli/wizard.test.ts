@@ -16,20 +16,20 @@ import { hasTool, opensslEncryptPassword, opensslGenRsa, tmpDir, tool } from '..
 
 const HAVE_TMUX = hasTool('tmux');
 const STEP_MS = 45_000;
-let seq = 0;
 
-/** One program on its own tmux server (own socket: no interference with other tests or users). */
+/** One program on its own tmux server (own socket in its temp folder: no interference with other tests or users). */
 class Term {
-  private readonly sock = `ec2keys-wiz-${process.pid}-${++seq}`;
+  private readonly sock: string;
   private readonly rcFile: string;
   private closed = false;
 
   private constructor(readonly dir: string) {
     this.rcFile = path.join(dir, '.rc');
+    this.sock = path.join(dir, 'tmux.sock');
   }
 
   static start(args: string[], o: { cwd: string; env: Record<string, string | undefined> }): Term {
-    const t = new Term(tmpDir('ec2keys-wiz-term-'));
+    const t = new Term(tmpDir('ec2keys-tty-'));
     const quoted = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
     const script = path.join(t.dir, 'run.sh');
     fs.writeFileSync(
@@ -38,12 +38,12 @@ class Term {
         `rc=$?\necho $rc > ${quoted(t.rcFile)}\necho "[exit $rc]"\nexec sleep 600\n`,
     );
     const env = cleanEnv({ ...o.env, TMUX: undefined, TERM: 'xterm-256color' });
-    execFileSync('tmux', ['-L', t.sock, '-f', '/dev/null', 'new-session', '-d', '-x', '200', '-y', '50', '-s', 'w', `sh ${quoted(script)}`], { env, stdio: 'ignore' });
+    execFileSync('tmux', ['-S', t.sock, '-f', '/dev/null', 'new-session', '-d', '-x', '200', '-y', '50', '-s', 'w', `sh ${quoted(script)}`], { env, stdio: 'ignore' });
     return t;
   }
 
   private tmux(args: string[]): string {
-    return execFileSync('tmux', ['-L', this.sock, ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+    return execFileSync('tmux', ['-S', this.sock, ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
   }
 
   /** Whole screen plus scrollback, wrapped lines joined. */
@@ -97,7 +97,7 @@ class Term {
   close(): void {
     if (this.closed) return;
     this.closed = true;
-    spawnSync('tmux', ['-L', this.sock, 'kill-server'], { stdio: 'ignore' });
+    spawnSync('tmux', ['-S', this.sock, 'kill-server'], { stdio: 'ignore' });
     fs.rmSync(this.dir, { recursive: true, force: true });
   }
 }
