@@ -14,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hasStack } from '../helpers/cli.js';
 import { opensslEncryptPassword, opensslGenRsa, tool } from '../helpers/tools.js';
 import {
-  CORPUS, EMBEDDED_NODE, HEAVY, LINUX_EXE, LinuxExe, PKG_VERSION, SEA_FUSE, corpusSample, exeGate, manifest, modulesPresent,
+  CORPUS, EMBEDDED_NODE, HEAVY, LINUX_EXE, LinuxExe, PKG_VERSION, SEA_FUSE, corpusSample, exeGate, pool, manifest, modulesPresent,
   modulesRun, motoEnv, normalize, runNpm, startMoto, tmp, type Run,
 } from './exe-helpers.js';
 
@@ -98,7 +98,7 @@ if (gate.mode === 'fail') {
   it('fingerprint: real-world corpus keys in every format give the oracle fingerprints, as the npm CLI does', async () => {
     const sample = corpusSample(['pkcs1-pem', 'pkcs1-pem-encrypted', 'pkcs8-pem-encrypted', 'openssh', 'openssh-encrypted', 'ppk2', 'ppk2-encrypted', 'ppk3-encrypted', 'openssh-public', 'rfc4716']);
     expect(sample.length).toBeGreaterThanOrEqual(9);
-    for (const e of sample) {
+    await pool(sample, 3, async (e) => {
       const args = ['fingerprint', '--json', path.join(CORPUS, e.file)];
       const env = { EC2KEYS_PASSPHRASE: e.passphrase ?? undefined };
       const { bin } = await same(args, { env });
@@ -107,7 +107,7 @@ if (gate.mode === 'fail') {
       expect(j.Sha256, e.file).toBe(e.sha256);
       expect(j.ImportedFingerprint, e.file).toBe(e.importedFingerprint);
       if (e.createdFingerprint) expect(j.CreatedFingerprint, e.file).toBe(e.createdFingerprint);
-    }
+    });
   });
 
   it('fingerprint: a fresh key matches ssh-keygen, plain and JSON output identical to the npm CLI', async () => {

@@ -15,7 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hasStack } from '../helpers/cli.js';
 import { opensslEncryptPassword, opensslGenRsa, tool } from '../helpers/tools.js';
 import {
-  CORPUS, EMBEDDED_NODE, PKG_VERSION, SEA_FUSE, WIN_EXE, corpusSample, exeGate, manifest, motoEnv, normalize, runNpm, runWine,
+  CORPUS, EMBEDDED_NODE, PKG_VERSION, SEA_FUSE, WIN_EXE, corpusSample, exeGate, pool, manifest, motoEnv, normalize, runNpm, runWine,
   setupWine, startMoto, tmp, type Run,
 } from './exe-helpers.js';
 
@@ -194,22 +194,23 @@ if (gate.mode === 'fail') {
     });
 
     it('--help and usage errors: same text and exit codes as the npm CLI', async () => {
-      expect((await same(['--help'])).bin.code).toBe(0);
-      expect((await same(['frobnicate'])).bin.code).toBe(2);
-      expect((await same(['convert', 'rsa.pem', '--to', 'xyz'])).bin.code).toBe(2);
+      const [help, unknown, badTo] = await Promise.all([same(['--help']), same(['frobnicate']), same(['convert', 'rsa.pem', '--to', 'xyz'])]);
+      expect(help.bin.code).toBe(0);
+      expect(unknown.bin.code).toBe(2);
+      expect(badTo.bin.code).toBe(2);
     });
 
     it('fingerprint: corpus keys (PEM, encrypted PKCS#8, OpenSSH, encrypted PPK v2/v3) give the oracle fingerprints', async () => {
       const sample = corpusSample(['pkcs1-pem', 'pkcs8-pem-encrypted', 'openssh-encrypted', 'ppk2-encrypted', 'ppk3-encrypted', 'openssh-public']);
       expect(sample.length).toBe(6);
-      for (const e of sample) {
+      await pool(sample, 3, async (e) => {
         const { bin } = await same(['fingerprint', '--json', path.join(CORPUS, e.file)], { env: { EC2KEYS_PASSPHRASE: e.passphrase ?? undefined } });
         expect(bin.code, `${e.file}: ${bin.stderr}`).toBe(0);
         const j = JSON.parse(bin.stdout);
         expect(j.Sha256, e.file).toBe(e.sha256);
         expect(j.ImportedFingerprint, e.file).toBe(e.importedFingerprint);
         if (e.createdFingerprint) expect(j.CreatedFingerprint, e.file).toBe(e.createdFingerprint);
-      }
+      });
       const bad = await same(['fingerprint', 'not-a-key.txt']);
       expect(bad.bin.code).toBe(1);
       expect(hasStack(bad.bin.stderr)).toBe(false);

@@ -1,0 +1,132 @@
+#!/usr/bin/env node
+// Startup benchmark of the standalone executable (issue #6 §4; method and earlier numbers in
+// ../shared/reference/runtime.md §1 and §6). In ONE hyperfine run per environment, so machine
+// noise hits all commands alike:
+//   - dist/ec2keys-linux-x64 --version, and a local command (fingerprint of a fresh RSA key)
+//   - node bin/ec2keys.js --version (the npm CLI on this machine's Node)
+//   - aws --version (the baseline users know)
+// once with NODE_EXTRA_CA_CERTS set (as on these machines and behind TLS-inspecting proxies;
+// Node 20 parses the file at every start) and once without. Target: exe ≤ 0.1 × aws.
+// Also reports the executables' sizes (raw and gzip -6) and the bundle size.
+//
+//   node bench/startup.mjs [--runs N] [--warmup N] [--wine] [--check]
+//
+// --wine adds `wine dist/ec2keys-win-x64.exe --version` (stdout to a file: pipes fail under
+// Wine; a persistent wineserver is started so its start-up is not counted).
+// --check exits 1 when the exe's median exceeds 0.1 × aws's median in any environment.
+// Results: bench/out/startup.json (raw hyperfine exports included) and a table on stdout.
+import { execFileSync, spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const OUT = path.join(ROOT, 'bench', 'out');
+const EXE = path.join(ROOT, 'dist', 'ec2keys-linux-x64');
+const WIN = path.join(ROOT, 'dist', 'ec2keys-win-x64.exe');
+const CA = process.env.NODE_EXTRA_CA_CERTS || '/etc/ssl/certs/ca-certificates.crt';
+const TARGET = 0.1;
+
+const args = process.argv.slice(2);
+const opt = (name, dflt) => { const i = args.indexOf(name); return i >= 0 ? Number(args[i + 1]) : dflt; };
+const runs = opt('--runs', 20);
+const warmup = opt('--warmup', 3);
+const withWine = args.includes('--wine');
+const check = args.includes('--check');
+
+function need(cmd, why) {
+  if (spawnSync('sh', ['-c', `command -v ${cmd}`]).status !== 0) {
+    console.error(`bench/startup: ${cmd} is not installed (${why})`);
+    process.exit(2);
+  }
+}
+need('hyperfine', 'apt-get install hyperfine');
+need('aws', 'the baseline: pip install awscli');
+for (const f of [EXE, path.join(ROOT, 'dist', 'cli', 'main.js')]) {
+  if (!fs.existsSync(f)) {
+    console.error(`bench/startup: ${path.relative(ROOT, f)} is missing: run \`npm run build\` and \`npm run build:exe\` first`);
+    process.exit(2);
+  }
+}
+if (!fs.existsSync(CA)) console.error(`bench/startup: ${CA} not found; the "with NODE_EXTRA_CA_CERTS" rows will be skipped`);
+
+const work = fs.mkdtempSync(path.join(os.tmpdir(), 'ec2keys-bench-'));
+const key = path.join(work, 'k.pem');
+execFileSync('openssl', ['genpkey', '-algorithm', 'RSA', '-pkeyopt', 'rsa_keygen_bits:2048', '-out', key], { stdio: 'ignore' });
+fs.mkdirSync(OUT, { recursive: true });
+
+const q = (s) => (/^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`);
+const commands = [
+  { name: 'exe --version', cmd: `${q(EXE)} --version` },
+  { name: 'exe fingerprint k.pem', cmd: `${q(EXE)} fingerprint ${q(key)}` },
+  { name: 'node bin/ec2keys.js --version', cmd: `${q(process.execPath)} ${q(path.join(ROOT, 'bin', 'ec2keys.js'))} --version` },
+  { name: 'aws --version', cmd: 'aws --version' },
+];
+let wineEnv = null;
+if (withWine) {
+  need('wine', 'scripts/setup-wine.sh');
+  const prefix = execFileSync('bash', [path.join(ROOT, 'scripts', 'setup-wine.sh')], { encoding: 'utf8' }).trim().split('\n').pop();
+  wineEnv = { WINEPREFIX: prefix, WINEDEBUG: '-all' };
+  spawnSync('wineserver', ['-p', '600'], { env: { ...process.env, ...wineEnv } });
+  commands.push({ name: 'wine exe.exe --version', cmd: `sh -c ${q(`exec wine ${q(WIN)} --version >${q(path.join(work, 'wine.out'))} 2>&1`)}` });
+}
+
+function bench(label, env) {
+  const json = path.join(OUT, `startup-${label}.json`);
+  const hf = ['-N', '--warmup', String(warmup), '--runs', String(runs), '--export-json', json, '--style', 'basic'];
+  for (const c of commands) hf.push('-n', c.name, c.cmd);
+  console.error(`\n== ${label} (${runs} runs, ${warmup} warm-up) ==`);
+  const r = spawnSync('hyperfine', hf, { env, stdio: ['ignore', 'inherit', 'inherit'] });
+  if (r.status !== 0) throw new Error(`hyperfine failed (exit ${r.status})`);
+  const res = JSON.parse(fs.readFileSync(json, 'utf8')).results;
+  return Object.fromEntries(res.map((x) => [x.command, { median: x.median, mean: x.mean, min: x.min, max: x.max, stddev: x.stddev }]));
+}
+
+const baseEnv = { ...process.env, ...(wineEnv ?? {}) };
+delete baseEnv.NODE_OPTIONS;
+const without = { ...baseEnv };
+delete without.NODE_EXTRA_CA_CERTS;
+const envs = [['without-extra-ca', without]];
+if (fs.existsSync(CA)) envs.push(['with-extra-ca', { ...baseEnv, NODE_EXTRA_CA_CERTS: CA }]);
+
+const results = {};
+for (const [label, env] of envs) results[label] = bench(label, env);
+
+const size = (f) => (fs.existsSync(f) ? fs.statSync(f).size : null);
+const gz = (f) => (fs.existsSync(f) ? gzipSync(fs.readFileSync(f), { level: 6 }).length : null);
+const bundle = path.join(ROOT, '.cache', 'exe-build', 'ec2keys.cjs');
+const sizes = {
+  'ec2keys-linux-x64': { bytes: size(EXE), gzip6: gz(EXE) },
+  'ec2keys-win-x64.exe': { bytes: size(WIN), gzip6: gz(WIN) },
+  'bundle (ec2keys.cjs)': { bytes: size(bundle), gzip6: gz(bundle) },
+};
+
+const ms = (s) => `${(s * 1000).toFixed(1)} ms`;
+const mb = (b) => (b == null ? '—' : `${(b / 1e6).toFixed(1)} MB`);
+let ok = true;
+const lines = ['', '| command | environment | median | mean ± sd | min–max | × aws (median) |', '|---|---|---|---|---|---|'];
+for (const [label, r] of Object.entries(results)) {
+  const aws = r['aws --version'].median;
+  for (const [name, s] of Object.entries(r)) {
+    lines.push(`| ${name} | ${label} | ${ms(s.median)} | ${ms(s.mean)} ± ${ms(s.stddev)} | ${ms(s.min)}–${ms(s.max)} | ${(s.median / aws).toFixed(3)} |`);
+  }
+  if (r['exe --version'].median > TARGET * aws) ok = false;
+}
+lines.push('', '| file | size | gzip -6 |', '|---|---|---|');
+for (const [n, s] of Object.entries(sizes)) lines.push(`| ${n} | ${s.bytes ?? '—'} (${mb(s.bytes)}) | ${mb(s.gzip6)} |`);
+lines.push('', `target: exe --version ≤ ${TARGET} × aws --version: ${ok ? 'met' : 'NOT met'} in ${Object.keys(results).join(', ')}`);
+console.log(lines.join('\n'));
+
+const meta = {
+  date: new Date().toISOString(),
+  host: { cpus: os.cpus().length, model: os.cpus()[0]?.model, loadavg: os.loadavg() },
+  node: process.version,
+  aws: spawnSync('aws', ['--version'], { encoding: 'utf8' }).stdout.trim() || spawnSync('aws', ['--version'], { encoding: 'utf8' }).stderr.trim(),
+  runs, warmup, results, sizes, targetMet: ok,
+};
+fs.writeFileSync(path.join(OUT, 'startup.json'), JSON.stringify(meta, null, 2) + '\n');
+fs.rmSync(work, { recursive: true, force: true });
+if (withWine) spawnSync('wineserver', ['-k'], { env: { ...process.env, ...wineEnv } });
+process.exit(check && !ok ? 1 : 0);
