@@ -17,7 +17,7 @@ export interface ClientConfig {
   profile?: string;
   endpoint?: string;
   maxAttempts: number;
-  requestHandler: { connectionTimeout: number; requestTimeout: number };
+  requestHandler: { connectionTimeout: number; requestTimeout: number; throwOnRequestTimeout: boolean };
 }
 
 export function clientConfig(opts: Ec2StoreOptions): ClientConfig {
@@ -26,7 +26,8 @@ export function clientConfig(opts: Ec2StoreOptions): ClientConfig {
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   const c: ClientConfig = {
     maxAttempts: opts.maxAttempts ?? 3,
-    requestHandler: { connectionTimeout: CONNECT_TIMEOUT_MS, requestTimeout: REQUEST_TIMEOUT_MS },
+    // throwOnRequestTimeout: without it the SDK only logs a warning when the request timeout passes.
+    requestHandler: { connectionTimeout: CONNECT_TIMEOUT_MS, requestTimeout: REQUEST_TIMEOUT_MS, throwOnRequestTimeout: true },
   };
   if (opts.region) c.region = opts.region;
   // `profile` makes the SDK's default chain (env, SSO, assume-role, credentials/config files,
@@ -105,7 +106,10 @@ export function mapAwsError(raw: unknown, endpoint: string): Ec2KeysError {
       hint: endpoint.includes('amazonaws.com') ? 'check the network connection, proxy settings and --region' : 'check --endpoint-url (or EC2KEYS_ENDPOINT_URL) and that the endpoint is running',
     });
   }
-  if (status !== undefined && err.$fault && name !== 'Error') {
+  // An answer without an error code or request id did not come from AWS (a proxy's or captive
+  // portal's page): the SDK then invents a name from the HTTP status ("NotFound") and "Unknown".
+  const fromAws = err.Code !== undefined || (err as { Error?: { Code?: string } }).Error?.Code !== undefined || err.$metadata?.requestId !== undefined;
+  if (status !== undefined && err.$fault && name !== 'Error' && fromAws) {
     if (CREDENTIAL_CODES.has(name)) {
       return new Ec2KeysError(Codes.Credentials, `${name}: ${message}`, {
         cause: e, hint: 'the AWS credentials are wrong or expired: refresh them (`aws sso login`, new keys) or use another --profile',

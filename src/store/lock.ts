@@ -3,7 +3,10 @@
 //
 // Why not proper-lockfile: its staleness test is the lock's mtime (stale ≥ 2 s, default 10 s, the
 // holder refreshing it on a timer), so after a crash every waiting command sleeps for seconds, and a
-// slow-but-alive holder can be declared stale. Here the lock names its holder instead:
+// slow-but-alive holder can be declared stale. Measured (holder killed with -9, then one lock call,
+// 3 runs each, loaded 2-core machine): proper-lockfile stale=2000 → 2.5–2.8 s, stale=10000 →
+// 10.7–10.9 s; this lock → 13–45 ms (no waiting: the dead pid is seen at once). Here the lock names
+// its holder instead:
 //
 //   lock file  = {"pid","host","nonce"}; created complete and atomically by link(2)ing a fully
 //                written candidate file to the lock name (EEXIST = taken), so nobody ever reads a
