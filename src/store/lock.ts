@@ -232,7 +232,7 @@ async function lockedRun<T>(lockFile: string, fn: () => Promise<T>, opts: LockOp
       await sleep(wait + Math.random() * wait);
       wait = Math.min(wait * 1.5, 50);
     }
-    await sweep(dir, nonce);
+    await sweep(dir, nonce).catch(() => {}); // housekeeping only: never fails the write
     try {
       return await fn();
     } finally {
