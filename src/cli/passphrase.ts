@@ -5,6 +5,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Codes, Ec2KeysError } from '../errors.js';
+import { decodeText } from '../keys/text.js';
 import type { PassphraseSource } from '../keys/types.js';
 import type { Ctx, GlobalOptions } from './context.js';
 import { fileError } from './io.js';
@@ -15,12 +16,14 @@ export function readPassphraseFile(ctx: Ctx, file: string): string {
   try {
     const buf = fs.readFileSync(path.resolve(ctx.cwd, file));
     if (buf.length > 64 * 1024) throw new Ec2KeysError(Codes.Usage, `${file} is too large for a passphrase file`, { exitCode: 2 });
-    text = buf.toString('utf8').replace(/^\uFEFF/, '');
+    // Decoded like key files: Windows PowerShell 5.1 `'secret' > pass.txt` writes UTF-16LE with a
+    // BOM and CRLF, which read as UTF-8 would be a wrong passphrase.
+    text = decodeText(buf);
   } catch (e) {
     if (e instanceof Ec2KeysError) throw e;
     throw fileError(e, file, 'read passphrase file');
   }
-  return text.split(/\r?\n/)[0];
+  return text.split('\n')[0];
 }
 
 export function canPrompt(ctx: Ctx, g: GlobalOptions): boolean {
