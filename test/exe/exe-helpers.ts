@@ -205,13 +205,17 @@ export function normalize(s: string, dirs: Record<string, string> = {}): string 
   return out.replace(/<([A-Z]+)>((?:\\{1,2}[^\s"'\\]+)+)/g, (_m, n: string, rest: string) => `<${n}>${rest.replace(/\\{1,2}/g, '/')}`);
 }
 
-/** Heavy libraries that must not run at start: the esbuild wrapper of each of their modules is a function named by its path. */
-export const HEAVY = /^node_modules\/(@aws-sdk|@smithy|@inquirer|node-forge|hash-wasm)\//;
+/**
+ * Heavy libraries that must not run at start. They live in SEA assets (scripts/build-exe.mjs),
+ * which show up in coverage as scripts named `ec2keys-asset:<group>.cjs`; inside them (and in
+ * the main script) esbuild wraps each CommonJS module in a function named after its path.
+ */
+export const HEAVY = /^(asset:|node_modules\/(@aws-sdk|@smithy|@inquirer|node-forge|hash-wasm)\/)/;
 
 /**
  * Which bundled modules ran, from V8 precise coverage (NODE_V8_COVERAGE works for a SEA too):
- * esbuild wraps each lazily-loaded module in a function named after its path; a count > 0 means
- * its top level was executed.
+ * `asset:<file>` for every asset script that was loaded, and the path of every module wrapper
+ * whose body ran.
  */
 export function modulesRun(covDir: string): Set<string> {
   const ran = new Set<string>();
@@ -219,20 +223,11 @@ export function modulesRun(covDir: string): Set<string> {
     const j = JSON.parse(fs.readFileSync(path.join(covDir, f), 'utf8')) as { result: { url: string; functions: { functionName: string; ranges: { count: number }[] }[] }[] };
     for (const s of j.result) {
       if (s.url.startsWith('node:')) continue;
+      if (s.url.startsWith('ec2keys-asset:') && s.functions.some((fn) => fn.ranges[0].count > 0)) ran.add(`asset:${s.url.slice('ec2keys-asset:'.length)}`);
       for (const fn of s.functions) if (/^(node_modules|src)\//.test(fn.functionName) && fn.ranges[0].count > 0) ran.add(fn.functionName);
     }
   }
   return ran;
-}
-
-/** Every module wrapper present in the coverage, run or not (to prove the names are there at all). */
-export function modulesPresent(covDir: string): Set<string> {
-  const all = new Set<string>();
-  for (const f of fs.readdirSync(covDir)) {
-    const j = JSON.parse(fs.readFileSync(path.join(covDir, f), 'utf8')) as { result: { url: string; functions: { functionName: string }[] }[] };
-    for (const s of j.result) for (const fn of s.functions) if (/^(node_modules|src)\//.test(fn.functionName)) all.add(fn.functionName);
-  }
-  return all;
 }
 
 /** A free TCP port on 127.0.0.1. */
