@@ -10,7 +10,7 @@ import { regionFor } from './store.js';
 
 export async function fetchPasswordData(app: App, g: GlobalOptions, instanceId: string, o: { wait: boolean; timeoutSeconds: number }): Promise<string> {
   const { Ec2Store } = await import('../store/ec2.js');
-  const store = await Ec2Store.open({ region: regionFor(g, 'ec2'), profile: g.profile, endpointUrl: g.endpointUrl });
+  const store = await Ec2Store.open({ region: await regionFor(g, 'ec2'), profile: g.profile, endpointUrl: g.endpointUrl });
   const tty = Boolean(app.ctx.stderr.isTTY) && !app.out.json;
   try {
     const fetch = async () => (await store.getPasswordData(instanceId)).PasswordData ?? '';

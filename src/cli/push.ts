@@ -80,7 +80,7 @@ async function pushOne(g: GlobalOptions, region: string, name: string, pub: Publ
 /** DescribeRegions: the regions enabled for the account. */
 async function enabledRegions(g: GlobalOptions): Promise<string[]> {
   const sdk = await import('@aws-sdk/client-ec2');
-  const region = regionFor(g, 'ec2') ?? 'us-east-1';
+  const region = (await regionFor(g, 'ec2')) ?? 'us-east-1';
   const client = new sdk.EC2Client(clientConfig({ region, profile: g.profile, endpointUrl: g.endpointUrl }));
   try {
     const r = await client.send(new sdk.DescribeRegionsCommand({}));

@@ -40,7 +40,7 @@ export function registerRetrieve(program: Command, app: App): void {
       const ppkVersion = parsePpkVersion(o.ppkVersion);
       const { Ec2Store } = await import('../store/ec2.js');
       const { retrieveSsmParameter, keyPairParameterName } = await import('../store/ssm.js');
-      const ec2 = await Ec2Store.open({ region: regionFor(g, 'ec2'), profile: g.profile, endpointUrl: g.endpointUrl });
+      const ec2 = await Ec2Store.open({ region: await regionFor(g, 'ec2'), profile: g.profile, endpointUrl: g.endpointUrl });
       try {
         const [pair] = await ec2.describeKeyPairs(name ? { KeyNames: [name] } : { KeyPairIds: [o.id!] });
         const target = resolveTarget(app.ctx, o.out, safeFileStem(pair.KeyName) + defaultExtension(format, { type: pair.KeyType ?? 'rsa' }), Boolean(o.force));

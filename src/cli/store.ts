@@ -16,13 +16,13 @@ import type { App } from './main.js';
  */
 export const LOCAL_DEFAULT_REGION = 'us-east-1';
 
-export function regionFor(g: GlobalOptions, store: 'local' | 'ec2' = g.store): string | undefined {
-  const r = resolveRegion({ region: g.region, profile: g.profile });
+export async function regionFor(g: GlobalOptions, store: 'local' | 'ec2' = g.store): Promise<string | undefined> {
+  const r = await resolveRegion({ region: g.region, profile: g.profile });
   return r ?? (store === 'local' ? LOCAL_DEFAULT_REGION : undefined);
 }
 
 export async function openStoreFor(app: App, g: GlobalOptions, store: 'local' | 'ec2' = g.store): Promise<KeyPairStore> {
-  return openStore({ store, home: g.home, region: regionFor(g, store), profile: g.profile, endpointUrl: g.endpointUrl });
+  return openStore({ store, home: g.home, region: await regionFor(g, store), profile: g.profile, endpointUrl: g.endpointUrl });
 }
 
 export function collect(value: string, prev: string[] = []): string[] {

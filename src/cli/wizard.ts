@@ -351,7 +351,7 @@ async function chooseStore(s: Session): Promise<GlobalOptions> {
     s.store = { args: [], g: { ...s.g, store: 'local' }, label: 'the local registry', asked: true };
     return s.store.g;
   }
-  const region = await askRegion(s, regionFor(s.g, 'ec2'));
+  const region = await askRegion(s, await regionFor(s.g, 'ec2'));
   s.store = { args: ['--store', 'ec2', '--region', region], g: { ...s.g, store: 'ec2', region }, label: `EC2, ${region}`, asked: true };
   return s.store.g;
 }
@@ -408,20 +408,20 @@ async function askKeyName(s: Session, message: string, o: { unique?: GlobalOptio
       if (p) return `${p} (key names: 1 to 255 ASCII characters, no spaces at the start or end)`;
       if (o.unique) {
         const pairs = await listPairs(o.unique, { KeyNames: [v] }).catch(() => []);
-        if (pairs.length) return `a key pair named "${v}" already exists in ${storeLabel(o.unique)}; choose another name`;
+        if (pairs.length) return `a key pair named "${v}" already exists in ${await storeLabel(o.unique)}; choose another name`;
       }
       return true;
     },
   });
 }
 
-function storeLabel(g: GlobalOptions): string {
-  return g.store === 'ec2' ? `EC2 (${regionFor(g, 'ec2') ?? 'no region'})` : `the local registry (${regionFor(g, 'local')})`;
+async function storeLabel(g: GlobalOptions): Promise<string> {
+  return g.store === 'ec2' ? `EC2 (${(await regionFor(g, 'ec2')) ?? 'no region'})` : `the local registry (${await regionFor(g, 'local')})`;
 }
 
 async function listPairs(g: GlobalOptions, q: { KeyNames?: string[] } = {}): Promise<KeyPairInfo[]> {
   const { openStore } = await import('../store/index.js');
-  const store = await openStore({ store: g.store, home: g.home, region: regionFor(g), profile: g.profile, endpointUrl: g.endpointUrl });
+  const store = await openStore({ store: g.store, home: g.home, region: await regionFor(g), profile: g.profile, endpointUrl: g.endpointUrl });
   try {
     return await store.describeKeyPairs(q);
   } catch (e) {
@@ -436,7 +436,7 @@ async function listPairs(g: GlobalOptions, q: { KeyNames?: string[] } = {}): Pro
 async function pickKeyPair(s: Session, g: GlobalOptions, message: string): Promise<string | undefined> {
   const pairs = await listPairs(g);
   if (!pairs.length) {
-    s.ui.say(`  no key pairs in ${storeLabel(g)}`);
+    s.ui.say(`  no key pairs in ${await storeLabel(g)}`);
     return undefined;
   }
   pairs.sort((a, b) => a.KeyName.localeCompare(b.KeyName));
@@ -639,7 +639,7 @@ async function askPasswordSource(s: Session, g: GlobalOptions = s.g): Promise<st
       validate: (v) => (INSTANCE_ID.test(v.trim()) ? true : `"${v.trim()}" is not an instance id; ids look like i-0123456789abcdef0`),
     })
   ).trim();
-  const region = await askRegion(s, regionFor(g, 'ec2'));
+  const region = await askRegion(s, await regionFor(g, 'ec2'));
   const wait = await ui.confirm({ message: 'Wait if the password is not ready yet? (Windows needs a few minutes after launch)', default: true });
   return ['--instance-id', id, '--region', region, ...(wait ? ['--wait'] : [])];
 }
@@ -698,7 +698,7 @@ export async function fillMissing(argv: string[], ctx: Ctx): Promise<string[] | 
   const p = await probe(argv, ctx);
   if (!p || !canPrompt(ctx, p.g)) return undefined;
   const ui = await Ui.open(ctx);
-  const s: Session = { ctx, ui, base: [], g: p.g, store: { args: [], g: p.g, label: storeLabel(p.g) } };
+  const s: Session = { ctx, ui, base: [], g: p.g, store: { args: [], g: p.g, label: await storeLabel(p.g) } };
   const opts: string[] = [];
   const pos: string[] = [];
   const o = p.opts;

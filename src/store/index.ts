@@ -21,7 +21,7 @@ export async function openStore(o: OpenStoreOptions): Promise<KeyPairStore> {
   const [{ LocalStore }, { resolveRegion }, os, path] = await Promise.all([
     import('./local.js'), import('./region.js'), import('node:os'), import('node:path'),
   ]);
-  const region = resolveRegion({ region: o.region, profile: o.profile });
+  const region = await resolveRegion({ region: o.region, profile: o.profile });
   const { Codes, Ec2KeysError } = await import('../errors.js');
   if (!region) {
     throw new Ec2KeysError(Codes.Usage, 'no AWS region is set; key pairs are kept per region, as in EC2', {

@@ -246,12 +246,12 @@ describe('store selection and region', () => {
     try {
       const cfg = path.join(dir, 'config');
       fs.writeFileSync(cfg, '[default]\nregion = ap-south-1\n[profile work]\ns3 =\n  region = wrong-1\nregion = eu-north-1\n');
-      expect(resolveRegion({}, { AWS_CONFIG_FILE: cfg })).toBe('ap-south-1');
-      expect(resolveRegion({ profile: 'work' }, { AWS_CONFIG_FILE: cfg })).toBe('eu-north-1');
-      expect(resolveRegion({}, { AWS_CONFIG_FILE: cfg, AWS_PROFILE: 'work' })).toBe('eu-north-1');
-      expect(resolveRegion({}, { AWS_CONFIG_FILE: cfg, AWS_REGION: 'us-west-2' })).toBe('us-west-2');
-      expect(resolveRegion({ region: 'sa-east-1' }, { AWS_CONFIG_FILE: cfg, AWS_REGION: 'us-west-2' })).toBe('sa-east-1');
-      expect(resolveRegion({}, { AWS_CONFIG_FILE: path.join(dir, 'none') })).toBeUndefined();
+      expect(await resolveRegion({}, { AWS_CONFIG_FILE: cfg })).toBe('ap-south-1');
+      expect(await resolveRegion({ profile: 'work' }, { AWS_CONFIG_FILE: cfg })).toBe('eu-north-1');
+      expect(await resolveRegion({}, { AWS_CONFIG_FILE: cfg, AWS_PROFILE: 'work' })).toBe('eu-north-1');
+      expect(await resolveRegion({}, { AWS_CONFIG_FILE: cfg, AWS_REGION: 'us-west-2' })).toBe('us-west-2');
+      expect(await resolveRegion({ region: 'sa-east-1' }, { AWS_CONFIG_FILE: cfg, AWS_REGION: 'us-west-2' })).toBe('sa-east-1');
+      expect(await resolveRegion({}, { AWS_CONFIG_FILE: path.join(dir, 'none') })).toBeUndefined();
 
       const saved = { ...process.env };
       try {
