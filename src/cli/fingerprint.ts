@@ -3,7 +3,10 @@
 
 import type { Command } from 'commander';
 import { createdFingerprint, importedFingerprint, sha256Fingerprint } from '../keys/fingerprint.js';
-import { keyBits } from '../keys/model.js';
+import { keyBits, type PrivateKey, type PublicKey } from '../keys/model.js';
+import { Codes, Ec2KeysError } from '../errors.js';
+import { readPublicHalf } from '../keys/detect.js';
+import { readInput } from './io.js';
 import { table } from './output.js';
 import type { App } from './main.js';
 import { loadKey } from './keyinput.js';
@@ -21,10 +24,23 @@ export function registerFingerprint(program: Command, app: App): void {
     .addHelpText('after', '\nExamples:\n  ec2keys fingerprint my-key.pem\n  ec2keys fingerprint --json ~/.ssh/id_rsa.pub')
     .action(async (file: string, _o: unknown, cmd: Command) => {
       const g = app.globals(cmd);
-      const r = await loadKey(app, g, file);
+      let r: { kind: 'private' | 'public'; key: PrivateKey | PublicKey };
+      try {
+        r = await loadKey(app, g, file);
+      } catch (e) {
+        // An encrypted PPK/OpenSSH file and no passphrase: its public half is in clear, which is
+        // enough for every fingerprint but the created-RSA one.
+        if (!(e instanceof Ec2KeysError && e.code === Codes.PassphraseRequired)) throw e;
+        const { bytes, what } = await readInput(app.ctx, file);
+        const half = await readPublicHalf(bytes, { what }).catch(() => {
+          throw e;
+        });
+        r = { kind: 'public', key: half.key };
+        if (half.key.type === 'rsa') app.out.note('note: the key is encrypted and no passphrase was given: CreatedFingerprint (SHA-1 of the private key) is not shown');
+      }
       const key = r.key;
       const res: Record<string, unknown> = { KeyType: key.type, Bits: keyBits(key), ImportedFingerprint: importedFingerprint(key) };
-      if (r.kind === 'private') res.CreatedFingerprint = createdFingerprint(r.key);
+      if (r.kind === 'private') res.CreatedFingerprint = createdFingerprint(r.key as PrivateKey);
       res.Sha256 = sha256Fingerprint(key);
       const rows = [
         ['KeyType', `${key.type} ${keyBits(key)}`, ''],

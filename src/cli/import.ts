@@ -5,7 +5,7 @@
 
 import { Option, type Command } from 'commander';
 import { Codes, Ec2KeysError, UsageError } from '../errors.js';
-import { readKey } from '../keys/detect.js';
+import { readKey, readPublicHalf } from '../keys/detect.js';
 import type { PublicKey } from '../keys/model.js';
 import { publicOf } from '../keys/model.js';
 import { assertPlatformAllows, type Platform } from '../keys/policy.js';
@@ -63,8 +63,12 @@ export function registerImport(program: Command, app: App): void {
         bytes = await readStream(app.ctx.stdin, 1024 * 1024 + 1);
         what = 'standard input';
       }
-      const r = await readKey(bytes, { what, passphrase: inputPassphrase(app.ctx, g), allowExpensiveKdf: g.allowExpensiveKdf });
-      const pub: PublicKey = publicOf(r.key);
+      // With a passphrase at hand, read (and so check) the whole private key; without one, PPK and
+      // OpenSSH files give their public half in clear, so nobody is asked for a passphrase only to import.
+      const given = g.passphraseFile !== undefined || Boolean(app.ctx.env.EC2KEYS_PASSPHRASE);
+      const ro = { what, passphrase: inputPassphrase(app.ctx, g), allowExpensiveKdf: g.allowExpensiveKdf };
+      const r = given ? await readKey(bytes, ro).then((x) => ({ key: publicOf(x.key), fromPrivate: x.kind === 'private' })) : await readPublicHalf(bytes, ro);
+      const pub: PublicKey = r.key;
       assertPlatformAllows(pub.type, o.platform, 'import');
       const store = await openStoreFor(app, g);
       try {
@@ -72,7 +76,7 @@ export function registerImport(program: Command, app: App): void {
         const out = { KeyName: res.KeyName, KeyPairId: res.KeyPairId, KeyFingerprint: res.KeyFingerprint, KeyType: pub.type, Tags: res.Tags };
         app.out.result(out, [
           `imported key pair ${res.KeyName} (${res.KeyPairId}) into ${store.kind === 'local' ? 'the local registry' : 'EC2'}, ${store.region}`,
-          `fingerprint ${res.KeyFingerprint}${r.kind === 'private' ? ' (public half of the private key file; the private key was not sent)' : ''}`,
+          `fingerprint ${res.KeyFingerprint}${r.fromPrivate ? ' (public half of the private key file; the private key was not sent)' : ''}`,
         ]);
       } finally {
         store.close?.();

@@ -4,15 +4,16 @@
 
 import { Codes, Ec2KeysError, formatError } from '../errors.js';
 import { unsupportedType } from './model.js';
-import { parseOpenSshPrivate } from './openssh.js';
+import { parseOpenSshPrivate, readOpenSshPublic } from './openssh.js';
 import { parsePkcs1Pem, parseRsaPublicDer, parsePkcs1Der } from './pkcs1.js';
 import { parsePkcs8Der } from './pkcs8.js';
-import { parsePpk } from './ppk.js';
+import { parsePpk, readPpkPublic } from './ppk.js';
 import { parseRfc4716 } from './rfc4716.js';
 import { parseOpenSshLine, decodeBase64Strict } from './ssh-public.js';
 import { parseSpkiDer } from './spki.js';
 import { sequenceTags, TAG } from './der.js';
 import { checkInputSize, decodeText, isBinary, parsePem, type PemBlock } from './text.js';
+import { publicOf, type PublicKey } from './model.js';
 import type { ReadOptions, ReadPrivateResult, ReadPublicResult, ReadResult } from './types.js';
 
 export const SUPPORTED_TEXT =
@@ -41,6 +42,30 @@ export async function readPrivateKey(input: Uint8Array, opts: ReadOptions = {}):
       'use the private key file (.pem, .ppk or OpenSSH id_rsa) that belongs to the key pair');
   }
   return r;
+}
+
+/**
+ * Only the public half of any key input. PuTTY and OpenSSH private key files carry their public
+ * key in clear, so this reads it without a passphrase (and so without the MAC or decryption
+ * check); other encrypted formats still need the passphrase. Used where only the public key is
+ * needed and no passphrase was given (import, fingerprints of an encrypted file).
+ */
+export async function readPublicHalf(input: Uint8Array, opts: ReadOptions = {}): Promise<{ key: PublicKey; source: string; comment?: string; fromPrivate: boolean }> {
+  checkInputSize(input);
+  const bytes = Buffer.from(input.buffer, input.byteOffset, input.byteLength);
+  if (!isBinary(bytes)) {
+    const text = decodeText(bytes).trim();
+    if (text.startsWith('PuTTY-User-Key-File-')) {
+      const r = readPpkPublic(text, opts.what);
+      return { key: r.key, source: 'ppk', comment: r.comment, fromPrivate: true };
+    }
+    if (text.includes('-----BEGIN OPENSSH PRIVATE KEY-----')) {
+      const pem = parsePem(text);
+      if (pem?.label === 'OPENSSH PRIVATE KEY') return { key: readOpenSshPublic(pem), source: 'openssh', fromPrivate: true };
+    }
+  }
+  const r = await readKey(input, opts);
+  return { key: publicOf(r.key), source: r.format, comment: r.comment, fromPrivate: r.kind === 'private' };
 }
 
 async function dispatch(input: Uint8Array, opts: ReadOptions): Promise<ReadResult> {

@@ -20,7 +20,7 @@
 import { createCipheriv, createDecipheriv, randomBytes, type CipherGCMTypes } from 'node:crypto';
 import { Codes, Ec2KeysError, badPassphrase, corruptError, formatError, passphraseRequired } from '../errors.js';
 import { BCRYPT } from './limits.js';
-import { ed25519FromSeed, publicOf, rsaFromPrimes, sameKey, type PrivateKey } from './model.js';
+import { ed25519FromSeed, publicOf, rsaFromPrimes, sameKey, type PrivateKey, type PublicKey } from './model.js';
 import { parsePublicBlob, publicBlob, refuseAlgorithm, SSH_ED25519, SSH_RSA, sshAlgorithm } from './ssh-public.js';
 import type { PemBlock } from './text.js';
 import { askPassphrase, type ReadOptions, type ReadPrivateResult } from './types.js';
@@ -209,6 +209,14 @@ function parseEnvelope(body: Buffer): Envelope {
   const tag = Buffer.from(r.bytes(cipher.tagLen));
   r.end();
   return { cipher, kdf: kdfName, kdfOptions, publicBlob: pub, encrypted, tag };
+}
+
+/**
+ * The public key of an OpenSSH private key file without decrypting it (the envelope carries it in
+ * clear). Nothing checks it against the private part: callers that can decrypt should.
+ */
+export function readOpenSshPublic(block: PemBlock): PublicKey {
+  return parsePublicBlob(parseEnvelope(block.body).publicBlob, 'OpenSSH private key (public part)');
 }
 
 /** Read the `OPENSSH PRIVATE KEY` PEM block (from text.ts parsePem). */
