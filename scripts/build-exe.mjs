@@ -179,8 +179,11 @@ async function unsignedExe(exe) {
 // time grows with the size of the main script even when the code in it never runs (measured
 // with Node 22.23.3: a 4.3 MB main script made `--version` ~45 ms slower than a 0.3 MB one).
 // The groups are loaded on first use by a small loader (vm.compileFunction over sea.getAsset).
+// First match wins: the SDK's small shared-config reader (region resolution for local commands)
+// gets its own 40 KB asset rather than the 2.7 MB one of the EC2/SSM clients.
 const ASSET_GROUPS = [
-  { name: 'aws', test: /^@aws-sdk\// },
+  { name: 'aws-config', test: /^@smithy\/core\/config$/ },
+  { name: 'aws', test: /^@(aws-sdk|smithy)\// },
   { name: 'prompts', test: /^@inquirer\// },
   { name: 'forge', test: /^node-forge(\/|$)/ },
   { name: 'hash-wasm', test: /^hash-wasm(\/|$)/ },

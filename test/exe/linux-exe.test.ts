@@ -249,6 +249,29 @@ if (gate.mode === 'fail') {
     }
   });
 
+  it('region from the AWS config file (the SDK config reader, an asset of its own): the same key pairs per region as the npm CLI', async () => {
+    const d = tmp('ec2keys-exe-cfg-');
+    const cov = tmp('ec2keys-exe-cfg-cov-');
+    try {
+      const cfg = path.join(d, 'config');
+      fs.writeFileSync(cfg, '[default]\nregion = eu-west-3\n\n[profile other]\nregion = ap-south-1\n');
+      const env = { AWS_CONFIG_FILE: cfg };
+      const reg = path.join(d, 'reg');
+      const made = await exe.run(['--home', reg, 'new', 'cfg-key', '--out', path.join(d, 'k.pem')], { cwd: d, home, env: { ...env, NODE_V8_COVERAGE: cov } });
+      expect(made.code, made.stderr).toBe(0);
+      const ran = modulesRun(cov);
+      expect(ran).toContain('asset:aws-config.cjs');
+      expect(ran).not.toContain('asset:aws.cjs');
+      const names = (r: Run) => JSON.parse(r.stdout).KeyPairs.map((k: { KeyName: string }) => k.KeyName);
+      expect(names((await same(['--home', reg, 'get', '--json'], { cwd: d, env })).bin)).toEqual(['cfg-key']);
+      expect(names((await same(['--home', reg, '--region', 'eu-west-3', 'get', '--json'], { cwd: d })).bin)).toEqual(['cfg-key']);
+      expect(names((await same(['--home', reg, '--profile', 'other', 'get', '--json'], { cwd: d, env })).bin)).toEqual([]);
+    } finally {
+      fs.rmSync(d, { recursive: true, force: true });
+      fs.rmSync(cov, { recursive: true, force: true });
+    }
+  });
+
   it('--store ec2 against moto_server: new, import, get, remove, checked with the aws CLI', async () => {
     const moto = await startMoto();
     const d = tmp('ec2keys-exe-ec2-');
