@@ -96,10 +96,16 @@ export class DerReader {
 
 function decodeOid(v: Buffer, r: DerReader): string {
   if (v.length === 0 || v.length > 64) r.fail('bad OBJECT IDENTIFIER');
+  // X.690 §8.19.2: every arc ends with a byte whose top bit is clear, and is minimally encoded
+  // (no leading 0x80). Without these checks a truncated arc became "2.NaN" or silently vanished.
+  if (v[v.length - 1] & 0x80) r.fail('OBJECT IDENTIFIER ends inside an arc');
   const out: number[] = [];
   let acc = 0;
-  for (const byte of v) {
+  for (let i = 0; i < v.length; i++) {
+    const byte = v[i];
+    if (byte === 0x80 && (i === 0 || !(v[i - 1] & 0x80))) r.fail('OBJECT IDENTIFIER arc is not minimally encoded');
     acc = acc * 128 + (byte & 0x7f);
+    if (acc > Number.MAX_SAFE_INTEGER) r.fail('OBJECT IDENTIFIER arc is too large');
     if (!(byte & 0x80)) {
       out.push(acc);
       acc = 0;
