@@ -77,6 +77,17 @@ export class Tally {
   }
 }
 
+/**
+ * Collect unhandled promise rejections while a suite runs (a reader that forgets to await a
+ * promise would leak one); call in beforeAll, and check `list` is empty in afterAll.
+ */
+export function unhandledRejections(): { list: unknown[]; stop(): void } {
+  const list: unknown[] = [];
+  const on = (e: unknown) => list.push(e);
+  process.on('unhandledRejection', on);
+  return { list, stop: () => process.off('unhandledRejection', on) };
+}
+
 // ------------------------------------------------------------------ outcome checks
 
 /** Every code a key reader may answer with for bad input. */

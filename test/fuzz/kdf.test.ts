@@ -7,7 +7,7 @@
 // never started. Parameters a normal KDF run would accept are pushed over a cap by the
 // generators, so no case does real KDF work. --allow-expensive-kdf never lifts structural checks.
 import fc from 'fast-check';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Codes, Ec2KeysError } from '../../src/errors.js';
 import { der, OID } from '../../src/keys/der.js';
 import { readKey } from '../../src/keys/detect.js';
@@ -18,7 +18,13 @@ import { LEGACY_KDF_MAX_ITERATIONS } from '../../src/keys/pkcs8.js';
 import { writePpk } from '../../src/keys/ppk.js';
 import { parsePem } from '../../src/keys/text.js';
 import { SshReader, SshWriter } from '../../src/keys/wire.js';
-import { buildSeeds, fcParams, runs, Tally, testTimeout } from './arbitraries.js';
+import { buildSeeds, fcParams, runs, Tally, testTimeout, unhandledRejections } from './arbitraries.js';
+
+const unhandled = unhandledRejections();
+afterAll(() => {
+  unhandled.stop();
+  expect(unhandled.list, 'unhandled promise rejections').toEqual([]);
+});
 
 let rsa: PrivateKey;
 let ppkLines: string[] = [];

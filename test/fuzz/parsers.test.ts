@@ -17,7 +17,7 @@ import { sameKey } from '../../src/keys/model.js';
 import type { PassphraseSource } from '../../src/keys/types.js';
 import {
   applyAll, applyTextVariant, buildSeeds, containers, ENCODINGS, EOLS, fcParams, isTextSeed, mutation, mutations, outcome, runs,
-  SEED_PASSPHRASE, Tally, testTimeout, textVariant, type Family, type Seed,
+  SEED_PASSPHRASE, Tally, testTimeout, textVariant, unhandledRejections, type Family, type Seed,
 } from './arbitraries.js';
 
 vi.mock('../../src/keys/limits.js', () => ({
@@ -28,17 +28,16 @@ vi.mock('../../src/keys/limits.js', () => ({
 }));
 
 let seeds: Seed[] = [];
-const unhandled: unknown[] = [];
-const onUnhandled = (e: unknown) => unhandled.push(e);
+let unhandled: ReturnType<typeof unhandledRejections>;
 
 beforeAll(async () => {
-  process.on('unhandledRejection', onUnhandled);
+  unhandled = unhandledRejections();
   seeds = (await buildSeeds({ tools: true, corpus: true })).seeds;
 }, 120_000);
 
 afterAll(() => {
-  process.off('unhandledRejection', onUnhandled);
-  expect(unhandled, 'unhandled promise rejections during fuzzing').toEqual([]);
+  unhandled.stop();
+  expect(unhandled.list, 'unhandled promise rejections during fuzzing').toEqual([]);
 });
 
 const none: PassphraseSource = { get: async () => undefined };
@@ -283,9 +282,11 @@ describe('inputs at the size limit', () => {
   }, 60_000);
 });
 
-// ------------------------------------------------------------------ regressions found by fuzzing
+// ------------------------------------------------------------------ pinned minimal inputs
+// (The properties above found no escaping error in readKey; these pin the smallest hostile
+// shapes they rely on, so a regression shows up as a named test, not only as a counterexample.)
 
-describe('regressions (minimal inputs found by the fuzzer)', () => {
+describe('pinned minimal hostile inputs', () => {
   const expectOurs = async (input: Buffer | string, code: string) => {
     let err: unknown;
     try {
@@ -296,6 +297,23 @@ describe('regressions (minimal inputs found by the fuzzer)', () => {
     expect(err).toBeInstanceOf(Ec2KeysError);
     expect((err as Ec2KeysError).code).toBe(code);
   };
+
+  it('regression: an OBJECT IDENTIFIER that ends inside an arc (was "OID 2.NaN", found by `npm run fuzz`)', async () => {
+    // Minimal: SubjectPublicKeyInfo whose algorithm OID is the single byte 0x80. The fuzzer found
+    // it as one bit flip in the PBKDF2 OID of an encrypted PKCS#8 file.
+    for (const hex of ['300a30050601800500030100', '300a30050601ff0500030100', '300b300606022a800500030100', '300c30070603288001050003010 0']) {
+      let err: unknown;
+      try {
+        await readKey(Buffer.from(hex.replace(/ /g, ''), 'hex'), { passphrase: none });
+      } catch (e) {
+        err = e;
+      }
+      expect(err, hex).toBeInstanceOf(Ec2KeysError);
+      expect((err as Ec2KeysError).code).toBe(Codes.InvalidKeyFormat);
+      expect((err as Ec2KeysError).message).toMatch(/OBJECT IDENTIFIER/);
+      expect((err as Ec2KeysError).message).not.toMatch(/NaN/);
+    }
+  });
 
   it('empty and whitespace-only input', async () => {
     await expectOurs('', Codes.InvalidKeyFormat);

@@ -6,7 +6,7 @@
 // cases stay fast; interop.test.ts covers the production parameters against the real tools.
 import { generateKeyPairSync } from 'node:crypto';
 import fc from 'fast-check';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readKey } from '../../src/keys/detect.js';
 import { fromKeyObject, type PrivateKey } from '../../src/keys/model.js';
 import { writeOpenSshPrivate } from '../../src/keys/openssh.js';
@@ -15,7 +15,13 @@ import { writePkcs8 } from '../../src/keys/pkcs8.js';
 import { writePpk } from '../../src/keys/ppk.js';
 import type { ReadPrivateResult } from '../../src/keys/types.js';
 import { writePrivateKey } from '../../src/keys/write.js';
-import { fcParams, runs, testTimeout } from './arbitraries.js';
+import { fcParams, runs, testTimeout, unhandledRejections } from './arbitraries.js';
+
+const unhandled = unhandledRejections();
+afterAll(() => {
+  unhandled.stop();
+  expect(unhandled.list, 'unhandled promise rejections').toEqual([]);
+});
 
 type Fmt = 'pkcs1' | 'pkcs1-der' | 'pkcs8' | 'pkcs8-der' | 'openssh' | 'ppk2' | 'ppk3';
 const FMTS: Fmt[] = ['pkcs1', 'pkcs1-der', 'pkcs8', 'pkcs8-der', 'openssh', 'ppk2', 'ppk3'];
