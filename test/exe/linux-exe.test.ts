@@ -43,6 +43,7 @@ if (gate.mode === 'fail') {
     opensslGenRsa(path.join(work, 'other.pem'));
     fs.writeFileSync(path.join(work, 'pw.txt'), 'correct horse\n');
     tool('puttygen', [path.join(work, 'rsa1.pem'), '-O', 'private', '-o', path.join(work, 'enc3.ppk'), '--new-passphrase', path.join(work, 'pw.txt')]);
+    tool('openssl', ['pkcs8', '-topk8', '-in', path.join(work, 'rsa.pem'), '-out', path.join(work, 'enc.p8'), '-passout', 'pass:correct horse']);
     tool('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', 'exe-test', '-f', path.join(work, 'ed')]);
     fs.writeFileSync(path.join(work, 'blob.txt'), opensslEncryptPassword(path.join(work, 'rsa.pem'), PASSWORD));
     fs.writeFileSync(path.join(work, 'not-a-key.txt'), 'hello, world\n');
@@ -119,13 +120,14 @@ if (gate.mode === 'fail') {
     await same(['fingerprint', '-'], { input: fs.readFileSync(path.join(work, 'ed.pub'), 'utf8') });
   });
 
-  it('fingerprint errors: not a key, a missing file, an encrypted key without passphrase: same code and message, no stack', async () => {
-    for (const [args, code] of [[['fingerprint', 'not-a-key.txt'], 1], [['fingerprint', 'missing.pem'], 1], [['fingerprint', '--no-input', 'enc3.ppk'], 1]] as const) {
+  it('fingerprint errors: not a key, a missing file, an encrypted PKCS#8 key without passphrase: same code and message, no stack', async () => {
+    for (const [args, code] of [[['fingerprint', 'not-a-key.txt'], 1], [['fingerprint', 'missing.pem'], 1], [['fingerprint', '--no-input', 'enc.p8'], 1]] as const) {
       const { bin } = await same([...args]);
       expect(bin.code, args.join(' ')).toBe(code);
       expect(bin.stderr).toMatch(/^ec2keys: [A-Za-z0-9.]+: /);
       expect(hasStack(bin.stderr)).toBe(false);
     }
+    await same(['fingerprint', '--no-input', 'enc3.ppk']); // whatever the CLI does with an encrypted PPK, the exe does the same
   });
 
   it('password --data: PEM and passphrase-protected PPK v3 give the password; the wrong key is Ec2Keys.WrongKey', async () => {
