@@ -159,15 +159,29 @@ describe.concurrent('fingerprint', () => {
     expect(JSON.parse(r.stdout).CreatedFingerprint).toBe(EXPECT.created);
   });
 
-  it('encrypted keys: passphrase from --passphrase-file or EC2KEYS_PASSPHRASE; none given is PassphraseRequired', async () => {
-    const [a, b, c] = await Promise.all([
+  it('encrypted keys: passphrase from --passphrase-file or EC2KEYS_PASSPHRASE', async () => {
+    const [a, b] = await Promise.all([
       cli(['fingerprint', '--json', '--passphrase-file', PWFILE, F.ppk3Enc]),
       cli(['fingerprint', '--json', F.pkcs8Enc], { env: { EC2KEYS_PASSPHRASE: PW } }),
-      cli(['fingerprint', F.opensshEnc]),
     ]);
     expect(JSON.parse(a.stdout).CreatedFingerprint).toBe(EXPECT.created);
     expect(JSON.parse(b.stdout).CreatedFingerprint).toBe(EXPECT.created);
-    expectError(c, 'Ec2Keys.PassphraseRequired');
+  });
+
+  it('encrypted, no passphrase: PPK/OpenSSH give the public fingerprints (their public half is in clear); PEM/PKCS#8 are PassphraseRequired', async () => {
+    const [ssh, ppk, pem, p8] = await Promise.all([
+      cli(['fingerprint', '--json', F.opensshEnc]),
+      cli(['fingerprint', '--json', F.ppk2Enc]),
+      cli(['fingerprint', F.pemEnc]),
+      cli(['--json', 'fingerprint', F.pkcs8Enc]),
+    ]);
+    for (const r of [ssh, ppk]) {
+      expect(r.code, r.stderr).toBe(0);
+      expect(JSON.parse(r.stdout)).toEqual({ KeyType: 'rsa', Bits: 2048, ImportedFingerprint: EXPECT.imported, Sha256: EXPECT.sha256 });
+    }
+    expectError(pem, 'Ec2Keys.PassphraseRequired');
+    expectError(p8, 'Ec2Keys.PassphraseRequired');
+    expectJsonError(p8, 'Ec2Keys.PassphraseRequired');
   });
 
   it('Windows PowerShell 5.1 files: UTF-16LE with BOM and CRLF, PPK with CRLF', async () => {

@@ -1,4 +1,5 @@
-// Fuzzing readKey, the one entry every key input goes through (issue #3 §6, issue #7 §2):
+// Fuzzing readKey, the one entry every key input goes through (issue #3 §6, issue #7 §2), and
+// readPublicHalf (the passphrase-free public half of encrypted PPK/OpenSSH files):
 // random bytes, random bodies in valid armour, and mutated valid files of every format (ours,
 // other tools', the shared corpus) must only ever raise an Ec2KeysError with a reader code —
 // never a TypeError/RangeError, an OpenSSL error or an internal error — must not hang, and a
@@ -12,9 +13,9 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { Codes, Ec2KeysError } from '../../src/errors.js';
-import { readKey } from '../../src/keys/detect.js';
+import { readKey, readPublicHalf } from '../../src/keys/detect.js';
 import { sameKey } from '../../src/keys/model.js';
-import type { PassphraseSource } from '../../src/keys/types.js';
+import type { PassphraseSource, ReadResult } from '../../src/keys/types.js';
 import {
   applyAll, applyTextVariant, buildSeeds, containers, ENCODINGS, EOLS, fcParams, isTextSeed, mutation, mutations, outcome, runs,
   SEED_PASSPHRASE, Tally, testTimeout, textVariant, unhandledRejections, type Family, type Seed,
@@ -132,16 +133,23 @@ describe('mutated files, no passphrase available', () => {
       const pool = ofFamily(family);
       expect(pool.length, `seeds of ${family}`).toBeGreaterThan(0);
       const t = new Tally();
+      const half = new Tally();
       await fc.assert(
         fc.asyncProperty(fc.nat(), mutations, fc.boolean(), async (i, ms, emptyPw) => {
           const s = pool[i % pool.length];
           const bytes = applyAll(s.bytes, ms);
           // '' reaches past "passphrase required" without KDF work in most formats.
           t.add(await outcome(() => readKey(bytes, { passphrase: emptyPw ? fixed('') : none, what: 'fuzz input' })));
+          // The public-half reader (fingerprint/import of encrypted PPK/OpenSSH without a passphrase) on the same input.
+          half.add(await outcome(async () => {
+            const h = await readPublicHalf(bytes, { passphrase: none });
+            return { kind: 'public', key: h.key, format: 'openssh-public' } as ReadResult;
+          }));
         }),
         fcParams(n),
       );
       t.report(`mutated ${family}`);
+      half.report(`mutated ${family}, public half`);
       // The mutator must leave some files parseable far enough to be refused for a reason other
       // than their shape (or to load): otherwise it only fuzzes the first check.
       expect(t.counts.get(Codes.InvalidKeyFormat) ?? 0).toBeGreaterThan(0);
