@@ -21,6 +21,8 @@ import {
 
 const gate = exeGate(WIN_EXE);
 const PASSWORD = 'Xy7$kP2q!Lm9@Rt4#Vw8';
+// Subprocess-heavy tests (moto_server, the aws CLI, Wine) on a busy 2-core machine: well above vitest's 60 s default.
+const SLOW = 240_000;
 const SEA_MAGIC = 0x0143da20; // node_sea.h kMagic
 const SEA_FLAG_DISABLE_WARNING = 1;
 const SEA_FLAG_SNAPSHOT = 2;
@@ -198,14 +200,14 @@ if (gate.mode === 'fail') {
     it('--version: the ec2keys version and Node 22, nothing on stderr (the code cache is accepted)', async () => {
       const r = await wine(['--version']);
       expect(r).toEqual({ code: 0, stdout: `ec2keys ${PKG_VERSION} (node ${EMBEDDED_NODE})\n`, stderr: '' });
-    });
+    }, SLOW);
 
     it('--help and usage errors: same text and exit codes as the npm CLI', async () => {
       const [help, unknown, badTo] = await Promise.all([same(['--help']), same(['frobnicate']), same(['convert', 'rsa.pem', '--to', 'xyz'])]);
       expect(help.bin.code).toBe(0);
       expect(unknown.bin.code).toBe(2);
       expect(badTo.bin.code).toBe(2);
-    });
+    }, SLOW);
 
     it('fingerprint: corpus keys (PEM, encrypted PKCS#8, OpenSSH, encrypted PPK v2/v3) give the oracle fingerprints', async () => {
       const sample = corpusSample(['pkcs1-pem', 'pkcs8-pem-encrypted', 'openssh-encrypted', 'ppk2-encrypted', 'ppk3-encrypted', 'openssh-public']);
@@ -221,7 +223,7 @@ if (gate.mode === 'fail') {
       const bad = await same(['fingerprint', 'not-a-key.txt']);
       expect(bad.bin.code).toBe(1);
       expect(hasStack(bad.bin.stderr)).toBe(false);
-    });
+    }, SLOW);
 
     it('password: PEM with --data, passphrase-protected PPK v3 with --data-file; the wrong key is refused', async () => {
       const blob = fs.readFileSync(path.join(work, 'blob.txt'), 'utf8');
@@ -231,7 +233,7 @@ if (gate.mode === 'fail') {
       const wrong = await same(['password', '--data', blob, '--key', 'other.pem']);
       expect(wrong.bin.code).toBe(1);
       expect(wrong.bin.stderr).toMatch(/^ec2keys: Ec2Keys\.WrongKey: /);
-    });
+    }, SLOW);
 
     it('convert: PPK and PKCS#8 files byte-identical to the npm CLI; OpenSSH output accepted by ssh-keygen', async () => {
       const a = tmp('ec2keys-wine-conv-npm-');
@@ -254,7 +256,7 @@ if (gate.mode === 'fail') {
         fs.rmSync(a, { recursive: true, force: true });
         fs.rmSync(b, { recursive: true, force: true });
       }
-    });
+    }, SLOW);
 
     it('local store: new, get, remove; the npm CLI reads the registry the exe wrote', async () => {
       const d = tmp('ec2keys-wine-store-');
@@ -284,14 +286,14 @@ if (gate.mode === 'fail') {
       } finally {
         fs.rmSync(d, { recursive: true, force: true });
       }
-    });
+    }, SLOW);
 
     it('--store ec2 against moto_server: new, get, remove, checked with the aws CLI', async () => {
       const moto = await startMoto();
       const d = tmp('ec2keys-wine-ec2-');
       try {
         const env = motoEnv(moto.url);
-        const awsEnv = { ...process.env, ...env, AWS_CONFIG_FILE: '/nonexistent', AWS_SHARED_CREDENTIALS_FILE: '/nonexistent' };
+        const awsEnv = { ...process.env, ...env, AWS_CONFIG_FILE: '/nonexistent', AWS_SHARED_CREDENTIALS_FILE: '/nonexistent', AWS_EC2_METADATA_DISABLED: 'true' };
         const aws = (...args: string[]) => JSON.parse(execFileSync('aws', ['--endpoint-url', moto.url, '--output', 'json', 'ec2', ...args], { env: awsEnv }).toString());
         const created = await wine(['--store', 'ec2', 'new', 'wine-ec2', '--json'], { cwd: d, env });
         expect(created.code, created.stderr).toBe(0);
@@ -306,7 +308,7 @@ if (gate.mode === 'fail') {
         moto.stop();
         fs.rmSync(d, { recursive: true, force: true });
       }
-    });
+    }, SLOW);
 
     it('signing path: osslsigncode sign with a self-signed certificate verifies ok, and the signed exe runs', async () => {
       const key = path.join(sign, 'sign.key');
@@ -327,6 +329,6 @@ if (gate.mode === 'fail') {
       expect(bad.status).not.toBe(0);
       const r = await wine(['--version'], { exePath: signed });
       expect(r).toEqual({ code: 0, stdout: `ec2keys ${PKG_VERSION} (node ${EMBEDDED_NODE})\n`, stderr: '' });
-    });
+    }, SLOW);
   });
 });
