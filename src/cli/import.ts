@@ -88,14 +88,25 @@ const LINE_KEY = /(?:^|\s)((?:ssh-|ecdsa-sha2-|sk-)\S+\s+AAAA\S*(?:\s.*)?)$/;
 
 async function importBatch(app: App, g: ReturnType<App['globals']>, file: string, platform: Platform, tags: Tag[]): Promise<void> {
   const bytes = file === '-' ? await readStream(app.ctx.stdin, 64 * 1024 * 1024) : (await readInput(app.ctx, file, 64 * 1024 * 1024)).bytes;
-  const lines = bytes.toString('utf8').replace(/^\uFEFF/, '').split(/\r?\n/);
+  const text = bytes.toString('utf8').replace(/^\uFEFF/, '');
+  // A private key file given as the batch list (meant: --public-key-file) would otherwise come
+  // back line by line as "names" in the result table: its secret printed to the terminal or a log.
+  if (/-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----|^PuTTY-User-Key-File-\d+:/m.test(text)) {
+    throw new Ec2KeysError(Codes.InvalidKeyFormat, `${file === '-' ? 'standard input' : file} is a private key file, not a batch list of "NAME ssh-rsa AAAA…" lines`, {
+      hint: 'import its public half with `ec2keys import NAME --public-key-file FILE`',
+      target: file,
+    });
+  }
+  const lines = text.split(/\r?\n/);
   type Item = { name: string; input?: ImportKeyPairInput; error?: Ec2KeysError };
   const items: Item[] = [];
   lines.forEach((raw, i) => {
     const line = raw.trim();
     if (line === '' || line.startsWith('#')) return;
     const m = LINE_KEY.exec(line);
-    const name = m ? line.slice(0, line.length - m[1].length).trim() : line.split(/\s+/)[0];
+    // Without a key part, the first word is a name only if something follows it: a lone word may be
+    // a line of base64 (a pasted private key), which must not be echoed back.
+    const name = m ? line.slice(0, line.length - m[1].length).trim() : /\s/.test(line) ? line.split(/\s+/)[0] : '';
     try {
       if (!m || name === '') throw new Ec2KeysError(Codes.InvalidKeyFormat, `line ${i + 1}: expected "NAME ssh-rsa AAAA… [comment]"`);
       const { key } = parseOpenSshLine(m[1]);

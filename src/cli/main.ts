@@ -169,8 +169,14 @@ export async function run(argv: string[], ctx: Ctx = processCtx(), opts: RunOpti
     let err: Ec2KeysError;
     if (e instanceof CommanderError) {
       if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return 0;
-      const msg = e.message.replace(/^error: /, '');
-      err = new UsageError(msg, { hint: 'see `ec2keys --help` or `ec2keys COMMAND --help`' });
+      // `--passphrase=secret` is an unknown option whose text holds a secret: name the option only.
+      const msg = e.message.replace(/^error: /, '').replace(/(unknown option '[^'=]+)=[^']*'/, "$1'");
+      const secretLike = e.code === 'commander.unknownOption' && /pass(word|phrase)|secret/i.test(msg);
+      err = new UsageError(msg, {
+        hint: secretLike
+          ? 'passphrases are never taken as arguments (other users of the machine can see those): use --passphrase-file FILE or EC2KEYS_PASSPHRASE (--new-passphrase-file or EC2KEYS_NEW_PASSPHRASE for the key written)'
+          : 'see `ec2keys --help` or `ec2keys COMMAND --help`',
+      });
     } else if (isEc2KeysError(e)) {
       err = e;
     } else {

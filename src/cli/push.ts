@@ -8,7 +8,7 @@ import { Codes, Ec2KeysError, UsageError } from '../errors.js';
 import { importedFingerprint } from '../keys/fingerprint.js';
 import { parseOpenSshLine } from '../keys/ssh-public.js';
 import type { PublicKey } from '../keys/model.js';
-import { clientConfig, endpointName, mapAwsError } from '../store/aws.js';
+import { addCallDeadline, clientConfig, endpointName, mapAwsError } from '../store/aws.js';
 import type { Tag } from '../store/types.js';
 import type { App } from './main.js';
 import type { GlobalOptions } from './context.js';
@@ -81,7 +81,7 @@ async function pushOne(g: GlobalOptions, region: string, name: string, pub: Publ
 async function enabledRegions(g: GlobalOptions): Promise<string[]> {
   const sdk = await import('@aws-sdk/client-ec2');
   const region = (await regionFor(g, 'ec2')) ?? 'us-east-1';
-  const client = new sdk.EC2Client(clientConfig({ region, profile: g.profile, endpointUrl: g.endpointUrl }));
+  const client = addCallDeadline(new sdk.EC2Client(clientConfig({ region, profile: g.profile, endpointUrl: g.endpointUrl })));
   try {
     const r = await client.send(new sdk.DescribeRegionsCommand({}));
     return (r.Regions ?? []).map((x) => x.RegionName!).filter(Boolean).sort();

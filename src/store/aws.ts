@@ -4,7 +4,13 @@
 // with their messages"). No SDK import here: callers load the SDK lazily (runtime.md, lazy loading).
 //
 // Limits: maxAttempts 3 (the SDK's standard retry mode), connect timeout 10 s, request timeout 60 s,
-// so an unreachable endpoint fails in seconds, not after the OS's two-minute TCP timeout.
+// so an unreachable endpoint fails in seconds, not after the OS's two-minute TCP timeout. The
+// request timeout is the SDK's socket IDLE timeout: an endpoint that trickles a byte now and then
+// (a broken proxy) would hold a command forever, so every call also has a whole-call deadline,
+// retries included (addCallDeadline: connect + 2 × request timeout, 130 s by default), which aborts
+// the request itself.
+// EC2KEYS_CONNECT_TIMEOUT / EC2KEYS_READ_TIMEOUT (seconds, like the AWS CLI's --cli-connect-timeout
+// and --cli-read-timeout) change them, for slow links, and for the fault tests.
 
 import { Codes, Ec2KeysError } from '../errors.js';
 import type { Ec2StoreOptions } from './types.js';
@@ -20,14 +26,47 @@ export interface ClientConfig {
   requestHandler: { connectionTimeout: number; requestTimeout: number; throwOnRequestTimeout: boolean };
 }
 
+/** Connect, request (idle) and whole-call timeouts in ms, from the environment or the defaults. */
+export function timeouts(env: NodeJS.ProcessEnv = process.env): { connectMs: number; requestMs: number; callMs: number } {
+  const seconds = (name: string, def: number): number => {
+    const v = env[name];
+    if (v === undefined || v === '') return def;
+    const n = Number(v);
+    if (!Number.isFinite(n) || n <= 0 || n > 3600) {
+      throw new Ec2KeysError(Codes.Usage, `${name} is "${v}"; give a number of seconds between 0 and 3600, like 30`, { exitCode: 2 });
+    }
+    return Math.round(n * 1000);
+  };
+  const connectMs = seconds('EC2KEYS_CONNECT_TIMEOUT', CONNECT_TIMEOUT_MS);
+  const requestMs = seconds('EC2KEYS_READ_TIMEOUT', REQUEST_TIMEOUT_MS);
+  return { connectMs, requestMs, callMs: connectMs + 2 * requestMs };
+}
+
+/**
+ * Bound every call of `client` (all its attempts) by `ms`: each send gets an AbortSignal that fires
+ * then, so the request (and its socket) really stops and the call fails as an abort
+ * (→ Ec2Keys.EndpointError "no answer in time"). A caller's own abortSignal is kept.
+ */
+export function addCallDeadline<C extends object>(client: C, ms: number = timeouts().callMs): C {
+  type Send = (command: unknown, options?: unknown) => Promise<unknown>;
+  const c = client as unknown as { send: Send };
+  const send: Send = c.send.bind(client);
+  c.send = (command, options) => {
+    const o = typeof options === 'object' && options !== null ? (options as { abortSignal?: AbortSignal }) : {};
+    return send(command, { ...o, abortSignal: o.abortSignal ?? AbortSignal.timeout(ms) });
+  };
+  return client;
+}
+
 export function clientConfig(opts: Ec2StoreOptions): ClientConfig {
   // The SDK warns on stderr under Node < 22 (our executables embed Node 22; a dev machine may not):
   // a warning no user can act on must not pollute stderr, which scripts read.
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+  const t = timeouts();
   const c: ClientConfig = {
     maxAttempts: opts.maxAttempts ?? 3,
     // throwOnRequestTimeout: without it the SDK only logs a warning when the request timeout passes.
-    requestHandler: { connectionTimeout: CONNECT_TIMEOUT_MS, requestTimeout: REQUEST_TIMEOUT_MS, throwOnRequestTimeout: true },
+    requestHandler: { connectionTimeout: t.connectMs, requestTimeout: t.requestMs, throwOnRequestTimeout: true },
   };
   if (opts.region) c.region = opts.region;
   // `profile` makes the SDK's default chain (env, SSO, assume-role, credentials/config files,

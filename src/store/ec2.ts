@@ -17,7 +17,7 @@
 // Limits: bounded retries and timeouts (aws.ts); import batches run at most 4 requests at a time.
 
 import { Codes, Ec2KeysError } from '../errors.js';
-import { clientConfig, endpointName, mapAwsError } from './aws.js';
+import { addCallDeadline, clientConfig, endpointName, mapAwsError } from './aws.js';
 import { validateBits, validateFilters, validateKeyName, validateKeyType, validateTags } from './names.js';
 import type {
   CreateKeyPairInput, CreateKeyPairOutput, DeleteKeyPairInput, DeleteKeyPairOutput, DescribeKeyPairsInput, Ec2StoreOptions,
@@ -44,7 +44,7 @@ export class Ec2Store implements KeyPairStore {
   /** Load the SDK, build the client and resolve the region (→ usage error when there is none). */
   static async open(opts: Ec2StoreOptions = {}): Promise<Ec2Store> {
     const sdk = await import('@aws-sdk/client-ec2');
-    const client = new sdk.EC2Client(clientConfig(opts));
+    const client = addCallDeadline(new sdk.EC2Client(clientConfig(opts)));
     let region: string;
     try {
       region = await client.config.region();
@@ -89,7 +89,7 @@ export class Ec2Store implements KeyPairStore {
     }
     const r = await this.send((c, s) => c.send(new s.CreateKeyPairCommand({
       KeyName: input.KeyName, KeyType: type, KeyFormat: 'pem', TagSpecifications: Ec2Store.tagSpec(tags),
-    })));
+    })).catch((e) => { throw retriedDuplicate(e, input.KeyName) ?? e; }));
     let material = r.KeyMaterial ?? '';
     if (!material.endsWith('\n')) material += '\n';
     return { KeyPairId: r.KeyPairId ?? '', KeyName: r.KeyName ?? input.KeyName, KeyFingerprint: r.KeyFingerprint ?? '', KeyMaterial: material, Tags: tagsOf(r.Tags) };
@@ -173,6 +173,24 @@ export class Ec2Store implements KeyPairStore {
     if (r.Timestamp) out.Timestamp = new Date(r.Timestamp).toISOString();
     return out;
   }
+}
+
+/**
+ * CreateKeyPair is not idempotent (no client token). When an attempt's answer is lost (connection
+ * reset after EC2 did the work) the SDK retries, and the retry meets the pair the first attempt
+ * created: InvalidKeyPair.Duplicate, for a pair whose private key nobody received. Say so, instead
+ * of EC2's bare "already exists" (which reads as: pick another name). Never deleted automatically:
+ * the pair may also be someone else's that existed before.
+ */
+function retriedDuplicate(e: unknown, name: string): Ec2KeysError | undefined {
+  const x = e as { name?: string; $metadata?: { attempts?: number } } | undefined;
+  if (x?.name !== Codes.Duplicate || !((x.$metadata?.attempts ?? 1) > 1)) return undefined;
+  return new Ec2KeysError(Codes.Duplicate,
+    `key pair ${name} already exists, found by a retry: the first attempt lost its answer (network), so EC2 probably created the pair then, and its private key was never received`,
+    {
+      target: name,
+      hint: `check its CreateTime with \`ec2keys get ${name} --store ec2\`; if it was created just now, remove it with \`ec2keys remove ${name} --store ec2 --yes\` and run the command again`,
+    });
 }
 
 function tagsOf(tags: { Key?: string; Value?: string }[] | undefined): Tag[] {

@@ -106,6 +106,14 @@ export class LocalStore implements KeyPairStore {
       fh = await fs.open(this.file, 'r');
     } catch (e) {
       if (errCode(e) === 'ENOENT') return { pairs: [], pubs: withPublic ? new Map() : undefined };
+      // Not allowed to read it (another user's registry, a folder without rights) is not damage:
+      // the StoreCorrupt hint ("move it aside") would make the user forget every pair in it.
+      if (errCode(e) === 'EACCES' || errCode(e) === 'EPERM') {
+        throw new Ec2KeysError(Codes.FileError, `cannot read the key pair registry ${this.file}: permission denied`, {
+          cause: e, target: this.file,
+          hint: 'run ec2keys as the user who owns the registry, or choose your own folder with --home or EC2KEYS_HOME',
+        });
+      }
       throw this.corrupt(`cannot be read (${(e as Error).message})`, e);
     }
     let metaText: string;

@@ -104,7 +104,7 @@ function isDead(r: LockRead): boolean {
 
 function lockIoError(file: string, e: unknown): Ec2KeysError {
   return new Ec2KeysError(Codes.FileError, `cannot use the lock file ${file}: ${(e as Error).message}`, {
-    cause: e, target: file, hint: 'check that the registry folder (EC2KEYS_HOME or --home) is writable',
+    cause: e, target: file, hint: 'check free space and permissions of the registry folder (EC2KEYS_HOME or --home)',
   });
 }
 
@@ -114,7 +114,13 @@ function lockIoError(file: string, e: unknown): Ec2KeysError {
  */
 async function createExclusive(dir: string, target: string, content: string): Promise<boolean> {
   const cand = path.join(dir, `.cand-${HOST_TAG}-${process.pid}-${rand()}`);
-  await fs.writeFile(cand, content, { flag: 'wx', mode: 0o600 });
+  try {
+    await fs.writeFile(cand, content, { flag: 'wx', mode: 0o600 });
+  } catch (e) {
+    // A write that fails after creating the file (disk full: ENOSPC) must not leave it behind.
+    if (errCode(e) !== 'EEXIST') await fs.unlink(cand).catch(() => {});
+    throw e;
+  }
   try {
     await fs.link(cand, target);
     return true;

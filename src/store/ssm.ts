@@ -5,7 +5,7 @@
 // store (aws.ts: bounded retries, timeouts, EC2-style codes such as ParameterNotFound).
 
 import { Codes, Ec2KeysError } from '../errors.js';
-import { clientConfig, endpointName, mapAwsError } from './aws.js';
+import { addCallDeadline, clientConfig, endpointName, mapAwsError } from './aws.js';
 import { KEY_PAIR_ID } from './names.js';
 import type { Ec2StoreOptions } from './types.js';
 
@@ -22,7 +22,7 @@ export function keyPairParameterName(keyPairId: string): string {
 /** The decrypted value of an SSM parameter. */
 export async function retrieveSsmParameter(name: string, opts: Ec2StoreOptions = {}): Promise<string> {
   const sdk = await import('@aws-sdk/client-ssm');
-  const client = new sdk.SSMClient(clientConfig(opts));
+  const client = addCallDeadline(new sdk.SSMClient(clientConfig(opts)));
   const endpoint = endpointName('ssm', opts);
   try {
     const r = await client.send(new sdk.GetParameterCommand({ Name: name, WithDecryption: true }));
