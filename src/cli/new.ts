@@ -7,7 +7,7 @@
 //      private key nobody has.
 
 import { Option, type Command } from 'commander';
-import { Ec2KeysError, UsageError } from '../errors.js';
+import { Codes, Ec2KeysError, UsageError } from '../errors.js';
 import { readPrivateKey } from '../keys/detect.js';
 import { assertPlatformAllows, type Platform } from '../keys/policy.js';
 import type { CreateKeyPairOutput, KeyPairStore, RsaBits } from '../store/types.js';
@@ -113,6 +113,18 @@ export async function saveOrRollBack(
 ): Promise<{ file?: string; text: string }> {
   const rollback = async () => {
     await store.deleteKeyPair({ KeyPairId: created.KeyPairId });
+    // An endpoint that ignores KeyPairId on DeleteKeyPair answers Return true and deletes nothing
+    // (moto 5.2.1 does): look again, and if OUR pair (same id) is still there, delete it by name.
+    if (store.kind !== 'local') {
+      let still = false;
+      try {
+        const [p] = await store.describeKeyPairs({ KeyNames: [created.KeyName] });
+        still = p?.KeyPairId === created.KeyPairId;
+      } catch (e) {
+        if (!(e instanceof Ec2KeysError && e.code === Codes.NotFound)) throw e;
+      }
+      if (still) await store.deleteKeyPair({ KeyName: created.KeyName });
+    }
   };
   interruptHooks.add(rollback);
   try {

@@ -4,7 +4,7 @@
 // format. Always talks to AWS (EC2 for the id, SSM for the key), whatever --store says.
 
 import { Option, type Command } from 'commander';
-import { UsageError } from '../errors.js';
+import { Codes, Ec2KeysError, UsageError } from '../errors.js';
 import { readPrivateKey } from '../keys/detect.js';
 import type { App } from './main.js';
 import { outputPassphrase } from './passphrase.js';
@@ -42,7 +42,11 @@ export function registerRetrieve(program: Command, app: App): void {
       const { retrieveSsmParameter, keyPairParameterName } = await import('../store/ssm.js');
       const ec2 = await Ec2Store.open({ region: await regionFor(g, 'ec2'), profile: g.profile, endpointUrl: g.endpointUrl });
       try {
-        const [pair] = await ec2.describeKeyPairs(name ? { KeyNames: [name] } : { KeyPairIds: [o.id!] });
+        // Pick the pair by what was asked for: an endpoint that ignores KeyPairIds (moto 5.2.1 answers
+        // with every pair) must not make us fetch another pair's key.
+        const found = await ec2.describeKeyPairs(name ? { KeyNames: [name] } : { KeyPairIds: [o.id!] });
+        const pair = found.find((p) => (name ? p.KeyName === name : p.KeyPairId === o.id));
+        if (!pair) throw new Ec2KeysError(Codes.NotFound, name ? `The key pair '${name}' does not exist` : `The key pair ID '${o.id}' does not exist`, { target: name ?? o.id });
         const target = resolveTarget(app.ctx, o.out, safeFileStem(pair.KeyName) + defaultExtension(format, { type: pair.KeyType ?? 'rsa' }), Boolean(o.force));
         precheckTarget(target);
         const material = await retrieveSsmParameter(keyPairParameterName(pair.KeyPairId), { region: ec2.region, profile: g.profile, endpointUrl: g.endpointUrl });
