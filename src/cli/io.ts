@@ -188,10 +188,18 @@ export function restrictWindowsAcl(file: string): void {
   const user = process.env.USERDOMAIN && process.env.USERNAME ? `${process.env.USERDOMAIN}\\${process.env.USERNAME}` : process.env.USERNAME;
   if (!user) throw new Ec2KeysError(Codes.FileError, `cannot restrict ${file} to its owner: USERNAME is not set`);
   try {
-    execFileSync('icacls', [file, '/inheritance:r', '/grant:r', `${user}:F`], { stdio: 'ignore', windowsHide: true });
+    // The child gets no passphrase: EC2KEYS_PASSPHRASE / EC2KEYS_NEW_PASSPHRASE stay in this process.
+    execFileSync('icacls', [file, '/inheritance:r', '/grant:r', `${user}:F`], { stdio: 'ignore', windowsHide: true, env: withoutSecrets(process.env) });
   } catch (e) {
     throw new Ec2KeysError(Codes.FileError, `cannot restrict ${file} to its owner (icacls failed)`, { cause: e, target: file });
   }
+}
+
+/** The environment for a child process: ours without the passphrase variables. */
+export function withoutSecrets(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const out: NodeJS.ProcessEnv = {};
+  for (const [k, v] of Object.entries(env)) if (!/^EC2KEYS_(NEW_)?PASSPHRASE$/i.test(k)) out[k] = v;
+  return out;
 }
 
 /** Remove the temp files of writes cut short (SIGINT). */
