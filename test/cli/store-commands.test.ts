@@ -60,9 +60,17 @@ interface Target {
   env: Record<string, string>;
 }
 
+/** Temp folders of this file (key files, registries), removed after the tests. */
+const TEMP: string[] = [];
+const tmp = (prefix: string) => {
+  const d = tmpDir(prefix);
+  TEMP.push(d);
+  return d;
+};
+
 function target(kind: Kind): Target {
-  const dir = tmpDir('ec2keys-cli-store-');
-  const home = tmpDir('ec2keys-cli-home-');
+  const dir = tmp('ec2keys-cli-store-');
+  const home = tmp('ec2keys-cli-home-');
   if (kind === 'local') return { kind, region: 'us-east-1', home, dir, g: ['--home', home], env: {} };
   const region = takeRegion();
   return { kind, region, home, dir, g: ['--store', 'ec2', '--endpoint-url', moto().endpoint, '--region', region], env: CREDS };
@@ -272,7 +280,7 @@ function unwritableDir(): string {
       return false;
     }
   };
-  const d = tmpDir('ec2keys-cli-ro-');
+  const d = tmp('ec2keys-cli-ro-');
   fs.chmodSync(d, 0o555);
   if (!canWrite(d)) return d;
   for (const c of ['/sys', '/proc']) if (fs.existsSync(c) && !canWrite(c)) return c;
@@ -333,7 +341,7 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(() => {
-  for (const d of [FX, REC_DIR]) if (d) fs.rmSync(d, { recursive: true, force: true });
+  for (const d of [FX, REC_DIR, ...TEMP]) if (d) fs.rmSync(d, { recursive: true, force: true });
 });
 
 /** Run the CLI under strace and count the renames onto the registry file (= registry writes). */
