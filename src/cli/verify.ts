@@ -7,6 +7,9 @@ import { Codes, Ec2KeysError } from '../errors.js';
 import { createdFingerprint, importedFingerprint } from '../keys/fingerprint.js';
 import type { App } from './main.js';
 import { loadKey } from './keyinput.js';
+import { readInput } from './io.js';
+import { readPublicHalf } from '../keys/detect.js';
+import type { PrivateKey, PublicKey } from '../keys/model.js';
 import { openStoreFor } from './store.js';
 
 export function registerVerify(program: Command, app: App): void {
@@ -19,14 +22,26 @@ export function registerVerify(program: Command, app: App): void {
     .addHelpText('after', '\nExamples:\n  ec2keys verify my-key.ppk my-key\n  ec2keys --store ec2 --region eu-west-1 verify prod.pem prod-key')
     .action(async (file: string, name: string, _o: unknown, cmd: Command) => {
       const g = app.globals(cmd);
-      const k = await loadKey(app, g, file);
+      let k: { kind: 'private' | 'public'; key: PrivateKey | PublicKey; what: string };
+      try {
+        k = await loadKey(app, g, file);
+      } catch (e) {
+        // Encrypted PPK/OpenSSH and no passphrase: the public half (in clear) settles imported and
+        // ED25519 pairs; an EC2-created RSA pair then gets the KeyMismatch hint below.
+        if (!(e instanceof Ec2KeysError && e.code === Codes.PassphraseRequired)) throw e;
+        const { bytes, what } = await readInput(app.ctx, file);
+        const half = await readPublicHalf(bytes, { what }).catch(() => {
+          throw e;
+        });
+        k = { kind: 'public', key: half.key, what };
+      }
       const store = await openStoreFor(app, g);
       try {
         const [pair] = await store.describeKeyPairs({ KeyNames: [name] });
         const norm = (s: string) => s.trim().replace(/=+$/, '').toLowerCase();
         const want = norm(pair.KeyFingerprint);
         const imported = importedFingerprint(k.key);
-        const created = k.kind === 'private' ? createdFingerprint(k.key) : undefined;
+        const created = k.kind === 'private' ? createdFingerprint(k.key as PrivateKey) : undefined;
         const kind = norm(imported) === want ? 'imported' : created && norm(created) === want ? 'created' : undefined;
         if (!kind) {
           const isCreatedRsa = /^([0-9a-f]{2}:){19}[0-9a-f]{2}$/i.test(pair.KeyFingerprint);
