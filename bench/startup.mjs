@@ -9,8 +9,10 @@
 // Node 20 parses the file at every start) and once without. Target: exe ≤ 0.1 × aws.
 // Also reports the executables' sizes (raw and gzip -6) and the bundle size.
 //
-//   node bench/startup.mjs [--runs N] [--warmup N] [--wine] [--check]
+//   node bench/startup.mjs [--runs N] [--warmup N] [--wine] [--check] [--aws PATH]
 //
+// --aws names the AWS CLI to time (default: `aws` from PATH). bench/run.mjs passes the real
+// entry point: on this machine PATH's `aws` is a pyenv shim, a bash script adding ~250 ms.
 // --wine adds `wine dist/ec2keys-win-x64.exe --version` (stdout to a file: pipes fail under
 // Wine; a persistent wineserver is started so its start-up is not counted).
 // Then interleaved exe/aws pairs give a per-pair ratio, steadier on a busy machine; --check
@@ -36,6 +38,7 @@ const runs = opt('--runs', 20);
 const warmup = opt('--warmup', 3);
 const withWine = args.includes('--wine');
 const check = args.includes('--check');
+const AWS = args.includes('--aws') ? args[args.indexOf('--aws') + 1] : 'aws';
 
 function need(cmd, why) {
   if (spawnSync('sh', ['-c', `command -v ${cmd}`]).status !== 0) {
@@ -44,7 +47,7 @@ function need(cmd, why) {
   }
 }
 need('hyperfine', 'apt-get install hyperfine');
-need('aws', 'the baseline: pip install awscli');
+need(AWS, 'the baseline: pip install awscli');
 for (const f of [EXE, path.join(ROOT, 'dist', 'cli', 'main.js')]) {
   if (!fs.existsSync(f)) {
     console.error(`bench/startup: ${path.relative(ROOT, f)} is missing: run \`npm run build\` and \`npm run build:exe\` first`);
@@ -64,7 +67,7 @@ const commands = [
   { name: 'exe --version', cmd: `${q(EXE)} --version` },
   { name: 'exe fingerprint k.pem', cmd: `${q(EXE)} fingerprint ${q(key)}` },
   { name: 'node bin/ec2keys.js --version', cmd: `${q(process.execPath)} ${q(path.join(ROOT, 'bin', 'ec2keys.js'))} --version` },
-  { name: 'aws --version', cmd: 'aws --version' },
+  { name: 'aws --version', cmd: `${q(AWS)} --version` },
 ];
 // The floor: the embedded Node starting with nothing to do (what any SEA costs at least).
 if (fs.existsSync(NODE22)) commands.push({ name: 'node22 -e 0 (floor)', cmd: `${q(NODE22)} -e 0` });
@@ -106,13 +109,13 @@ function paired(env, n) {
     if (r.status !== 0) throw new Error(`${cmd} ${argv.join(' ')} exited ${r.status}`);
     return Number(process.hrtime.bigint() - t) / 1e6;
   };
-  for (let i = 0; i < 2; i++) { time(EXE, ['--version']); time('aws', ['--version']); }
+  for (let i = 0; i < 2; i++) { time(EXE, ['--version']); time(AWS, ['--version']); }
   const ratios = [];
   for (let i = 0; i < n; i++) {
     let exe;
     let aws;
-    if (i % 2) { exe = time(EXE, ['--version']); aws = time('aws', ['--version']); }
-    else { aws = time('aws', ['--version']); exe = time(EXE, ['--version']); }
+    if (i % 2) { exe = time(EXE, ['--version']); aws = time(AWS, ['--version']); }
+    else { aws = time(AWS, ['--version']); exe = time(EXE, ['--version']); }
     ratios.push(exe / aws);
   }
   ratios.sort((x, y) => x - y);
@@ -159,7 +162,8 @@ const meta = {
   date: new Date().toISOString(),
   host: { cpus: os.cpus().length, model: os.cpus()[0]?.model, loadavg: os.loadavg() },
   node: process.version,
-  aws: spawnSync('aws', ['--version'], { encoding: 'utf8' }).stdout.trim() || spawnSync('aws', ['--version'], { encoding: 'utf8' }).stderr.trim(),
+  aws: spawnSync(AWS, ['--version'], { encoding: 'utf8' }).stdout.trim() || spawnSync(AWS, ['--version'], { encoding: 'utf8' }).stderr.trim(),
+  awsCommand: AWS,
   runs, warmup, results, pairs, sizes, targetMet: ok,
 };
 fs.writeFileSync(path.join(OUT, 'startup.json'), JSON.stringify(meta, null, 2) + '\n');
