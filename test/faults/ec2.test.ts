@@ -163,7 +163,7 @@ describe.concurrent('slow endpoints (EC2KEYS_CONNECT_TIMEOUT / EC2KEYS_READ_TIME
   it('a timeout that is not a number of seconds is a usage error', async () => {
     const r = await ec2(moto().endpoint, 'us-east-1', ['get'], { env: { EC2KEYS_READ_TIMEOUT: 'soon' } });
     expect(expectFailure(r, 'Ec2Keys.Usage', 2).line).toBe('ec2keys: Ec2Keys.Usage: EC2KEYS_READ_TIMEOUT is "soon"; give a number of seconds between 0 and 3600, like 30');
-  });
+  }, 120_000);
 });
 
 describe.concurrent('a key file that cannot be written: no orphan pair in EC2', () => {

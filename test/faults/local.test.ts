@@ -63,7 +63,7 @@ const writers = (work: string): [string, string[]][] => [
 ];
 const batchInput = () => `b1 ${fs.readFileSync(RSA_PUB, 'utf8').trim()}\n`;
 
-describe('a registry file edited by hand', () => {
+describe.concurrent('a registry file edited by hand', () => {
   // What an editor does to it: Notepad's CRLF, a BOM, a pair deleted by hand (the section sizes in
   // the header no longer match), and a same-length edit that breaks the JSON.
   const edits: [string, (s: Buffer) => Buffer, RegExp][] = [
@@ -99,10 +99,10 @@ describe('a registry file edited by hand', () => {
     // Put the original back: both pairs are still there.
     fs.writeFileSync(file, original);
     expect(await names(home)).toEqual(['created', 'imported']);
-  });
+  }, 240_000);
 });
 
-describe('registry writes that hit a file-size limit (ulimit -f, no root needed)', () => {
+describe.concurrent('registry writes that hit a file-size limit (ulimit -f, no root needed)', () => {
   it('new, import, remove, import --batch: Ec2Keys.FileError naming the registry; it keeps every pair, no temp file, no key file', async () => {
     const home = await seededHome();
     expectOk(await run(['import', 'third', '--public-key-file', RSA_PUB], { env: { EC2KEYS_HOME: home } }));
@@ -120,10 +120,10 @@ describe('registry writes that hit a file-size limit (ulimit -f, no root needed)
       expect(snapshot(work), what).toEqual(before.work);
     }
     expect(await names(home)).toEqual(['created', 'imported', 'third']);
-  });
+  }, 240_000);
 });
 
-describe.skipIf(!CAN_MOUNT)('EC2KEYS_HOME on a read-only or full file system (tmpfs; needs root)', () => {
+describe.concurrent.skipIf(!CAN_MOUNT)('EC2KEYS_HOME on a read-only or full file system (tmpfs; needs root)', () => {
   it('read-only: get works; every write is Ec2Keys.FileError naming the registry folder; nothing changes', async () => {
     const fsys = mount(256);
     const home = await seededHome(path.join(fsys.dir, 'home'));
@@ -146,7 +146,7 @@ describe.skipIf(!CAN_MOUNT)('EC2KEYS_HOME on a read-only or full file system (tm
     expect(line).toContain(`cannot create the registry folder ${path.join(fsys.dir, 'new-home', 'regions', REGION)}`);
     expect(r.stderr).toMatch(/^hint: choose a writable folder with --home or EC2KEYS_HOME/m);
     expect(snapshot(work)).toEqual(before.work);
-  });
+  }, 240_000);
 
   it('full: no room even for the lock, then room for the lock but not the registry; afterwards every pair is still there', async () => {
     const fsys = mount(64);
@@ -171,7 +171,7 @@ describe.skipIf(!CAN_MOUNT)('EC2KEYS_HOME on a read-only or full file system (tm
     }
     expectOk(await run(['import', 'after', '--public-key-file', ED_PUB, '--platform', 'linux'], { env }));
     expect(await names(home)).toEqual(['after', 'created', 'imported']);
-  });
+  }, 240_000);
 
   it('a key file on a full file system: Ec2Keys.FileError, no partial or temp file, the new pair is deleted again', async () => {
     const out = mount(64);
@@ -187,10 +187,10 @@ describe.skipIf(!CAN_MOUNT)('EC2KEYS_HOME on a read-only or full file system (tm
       expect(snapshot(out.dir)).toEqual(before);
     }
     expect(await names(home)).toEqual([]);
-  });
+  }, 240_000);
 });
 
-describe('a key file whose write fails half-way (ulimit -f, no root needed)', () => {
+describe.concurrent('a key file whose write fails half-way (ulimit -f, no root needed)', () => {
   it('new: Ec2Keys.FileError, neither the key file nor its temp file is left, the pair is deleted again', async () => {
     const home = dir('ec2keys-faults-home-');
     const work = dir('ec2keys-faults-work-');
@@ -201,10 +201,10 @@ describe('a key file whose write fails half-way (ulimit -f, no root needed)', ()
     expect(json!.Message).toBe(`cannot write ${path.join(work, 'half.pem')}: the file is too large for this file system or ulimit; the key pair was deleted again, so none is left without its private key`);
     expect(fs.readdirSync(work)).toEqual([]);
     expect(await names(home)).toEqual([]);
-  });
+  }, 240_000);
 });
 
-describe.skipIf(!CAN_DROP_PRIVILEGES)('another user\'s registry (run as an unprivileged user; needs root)', () => {
+describe.concurrent.skipIf(!CAN_DROP_PRIVILEGES)('another user\'s registry (run as an unprivileged user; needs root)', () => {
   it('unreadable (0700 folders): Ec2Keys.FileError "permission denied" — not StoreCorrupt, whose hint would have the user move it aside', async () => {
     const home = await seededHome();
     const work = dir('ec2keys-faults-work-');
@@ -222,7 +222,7 @@ describe.skipIf(!CAN_DROP_PRIVILEGES)('another user\'s registry (run as an unpri
     }
     expect(snapshot(home)).toEqual(before.home);
     expect(snapshot(work)).toEqual(before.work);
-  });
+  }, 240_000);
 
   it('readable, folder not writable: get works, every write is Ec2Keys.FileError, nothing changes', async () => {
     const home = await seededHome();
@@ -242,5 +242,5 @@ describe.skipIf(!CAN_DROP_PRIVILEGES)('another user\'s registry (run as an unpri
     }
     expect(snapshot(home)).toEqual(before.home);
     expect(snapshot(work)).toEqual(before.work);
-  });
+  }, 240_000);
 });

@@ -167,7 +167,7 @@ describe.concurrent('no secret on stdout or stderr', () => {
       expectClean(r, all(), runs[i][0]);
     }
     expect(fs.existsSync(path.join(W, 'never.ppk'))).toBe(false);
-  });
+  }, 240_000);
 
   it('damaged key files (a changed character, also in bare base64, a missing line, cut short) are refused without echoing their content', async () => {
     const text = fs.readFileSync(F['k.pem'], 'utf8').split('\n');
@@ -190,7 +190,7 @@ describe.concurrent('no secret on stdout or stderr', () => {
       expect(r.code, `${runs[i].join(' ')}: ${r.stdout}${r.stderr}`).toBe(1);
       expectClean(r, all(), runs[i].join(' '));
     }
-  });
+  }, 240_000);
 
   it('the Windows password: on stdout only, with a newline; never on stderr, never after a failure', async () => {
     const [plain, json, stdin, wrongKey] = await Promise.all([
@@ -217,7 +217,7 @@ describe.concurrent('no secret on stdout or stderr', () => {
     expect(wrong.code).toBe(1);
     expect(JSON.parse(wrong.stdout).Error.Code).toBe('Ec2Keys.WrongKey');
     expectClean(wrong, { needles: [...all().needles, ...needles(fs.readFileSync(other))], words: [PASSWORD] }, 'password with the wrong key');
-  });
+  }, 240_000);
 
   it('store commands: new, import of private key files, get, verify — the key only where asked (--out -, KeyMaterial)', async () => {
     const home = tmpDir('ec2keys-secrets-store-');
@@ -278,7 +278,7 @@ describe.concurrent('no secret on stdout or stderr', () => {
       expectClean(r, { needles: [...all().needles, ...stdoutNeedles, ...kmNeedles] }, 'get / verify');
     }
     fs.rmSync(home, { recursive: true, force: true });
-  });
+  }, 240_000);
 
   it('import --batch given a private key (file, or its body pasted) never prints its lines back', async () => {
     const home = tmpDir('ec2keys-secrets-batch-');
@@ -302,7 +302,7 @@ describe.concurrent('no secret on stdout or stderr', () => {
     for (const row of rows) expect(row).toEqual({ KeyName: '', Error: { Code: 'InvalidKey.Format', Message: expect.stringMatching(/^line \d+: expected "NAME ssh-rsa AAAA… \[comment\]"$/) } });
     for (const r of [file, ppk, pasted, pastedJson]) expectClean(r, all(), 'import --batch');
     fs.rmSync(home, { recursive: true, force: true });
-  });
+  }, 240_000);
 
   it('a passphrase typed as an argument (--passphrase=…, --password …) is a usage error that does not repeat it', async () => {
     const results = await Promise.all([
@@ -318,7 +318,7 @@ describe.concurrent('no secret on stdout or stderr', () => {
       expectClean(r, all(), 'usage error');
     }
     expect(fs.existsSync(path.join(W, 'x.pem'))).toBe(false);
-  });
+  }, 240_000);
 });
 
 describe('the local registry', () => {
@@ -356,5 +356,5 @@ describe('the local registry', () => {
     for (const d of [home, path.join(home, 'regions'), path.join(home, 'regions', 'us-east-1')]) expect(fs.statSync(d).mode & 0o777, d).toBe(0o700);
     fs.rmSync(home, { recursive: true, force: true });
     fs.rmSync(keys, { recursive: true, force: true });
-  });
+  }, 240_000);
 });
