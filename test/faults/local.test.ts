@@ -123,7 +123,7 @@ describe.concurrent('registry writes that hit a file-size limit (ulimit -f, no r
   }, 240_000);
 });
 
-describe.concurrent.skipIf(!CAN_MOUNT)('EC2KEYS_HOME on a read-only or full file system (tmpfs; needs root)', () => {
+describe.skipIf(!CAN_MOUNT)('EC2KEYS_HOME on a read-only or full file system (tmpfs; needs root)', { concurrent: true }, () => {
   it('read-only: get works; every write is Ec2Keys.FileError naming the registry folder; nothing changes', async () => {
     const fsys = mount(256);
     const home = await seededHome(path.join(fsys.dir, 'home'));
@@ -204,7 +204,7 @@ describe.concurrent('a key file whose write fails half-way (ulimit -f, no root n
   }, 240_000);
 });
 
-describe.concurrent.skipIf(!CAN_DROP_PRIVILEGES)('another user\'s registry (run as an unprivileged user; needs root)', () => {
+describe.skipIf(!CAN_DROP_PRIVILEGES)('another user\'s registry (run as an unprivileged user; needs root)', { concurrent: true }, () => {
   it('unreadable (0700 folders): Ec2Keys.FileError "permission denied" — not StoreCorrupt, whose hint would have the user move it aside', async () => {
     const home = await seededHome();
     const work = dir('ec2keys-faults-work-');
