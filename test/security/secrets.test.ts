@@ -25,9 +25,16 @@ let W = '';
 let HOME = '';
 const F: Record<string, string> = {};
 let BLOB = '';
+const temps: string[] = [];
 afterAll(() => {
-  for (const d of [W, HOME]) if (d) fs.rmSync(d, { recursive: true, force: true });
+  for (const d of [W, HOME, ...temps]) if (d) fs.rmSync(d, { recursive: true, force: true });
 });
+/** A temp folder removed after the file's tests, also when a test fails. */
+const scratch = (prefix: string) => {
+  const d = tmpDir(prefix);
+  temps.push(d);
+  return d;
+};
 
 /** Byte strings that only a private key (or a copy of it) contains. */
 function needles(keyText: string | Buffer, passphrase?: string): string[] {
@@ -220,7 +227,7 @@ describe.concurrent('no secret on stdout or stderr', () => {
   }, 240_000);
 
   it('store commands: new, import of private key files, get, verify — the key only where asked (--out -, KeyMaterial)', async () => {
-    const home = tmpDir('ec2keys-secrets-store-');
+    const home = scratch('ec2keys-secrets-store-');
     const env = { EC2KEYS_HOME: home };
     const out = (n: string) => path.join(W, n);
     const made: [string, CliResult][] = [];
@@ -277,11 +284,10 @@ describe.concurrent('no secret on stdout or stderr', () => {
       expectOk(r);
       expectClean(r, { needles: [...all().needles, ...stdoutNeedles, ...kmNeedles] }, 'get / verify');
     }
-    fs.rmSync(home, { recursive: true, force: true });
   }, 240_000);
 
   it('import --batch given a private key (file, or its body pasted) never prints its lines back', async () => {
-    const home = tmpDir('ec2keys-secrets-batch-');
+    const home = scratch('ec2keys-secrets-batch-');
     const env = { EC2KEYS_HOME: home };
     const body = fs.readFileSync(F['k.pem'], 'utf8').split('\n').filter((l) => l && !l.startsWith('-----')).join('\n');
     const good = `ok-1 ${tool('ssh-keygen', ['-y', '-f', F['k.pem']]).toString().trim()}\n`;
@@ -301,7 +307,6 @@ describe.concurrent('no secret on stdout or stderr', () => {
     expect(rows.length).toBe(body.split('\n').length);
     for (const row of rows) expect(row).toEqual({ KeyName: '', Error: { Code: 'InvalidKey.Format', Message: expect.stringMatching(/^line \d+: expected "NAME ssh-rsa AAAA… \[comment\]"$/) } });
     for (const r of [file, ppk, pasted, pastedJson]) expectClean(r, all(), 'import --batch');
-    fs.rmSync(home, { recursive: true, force: true });
   }, 240_000);
 
   it('a passphrase typed as an argument (--passphrase=…, --password …) is a usage error that does not repeat it', async () => {
@@ -323,9 +328,9 @@ describe.concurrent('no secret on stdout or stderr', () => {
 
 describe('the local registry', () => {
   it('holds public keys and metadata only: no private key, no passphrase, in any file of EC2KEYS_HOME', async () => {
-    const home = tmpDir('ec2keys-secrets-reg-');
+    const home = scratch('ec2keys-secrets-reg-');
     const env = { EC2KEYS_HOME: home };
-    const keys = tmpDir('ec2keys-secrets-reg-keys-');
+    const keys = scratch('ec2keys-secrets-reg-keys-');
     const created: string[] = [];
     for (const [name, extra] of [['r-pem', []], ['r-ppk', ['--format', 'ppk']], ['r-ed', ['--type', 'ed25519', '--platform', 'linux', '--format', 'openssh']], ['r-4096', ['--bits', '4096']]] as const) {
       const file = path.join(keys, name);
@@ -354,7 +359,5 @@ describe('the local registry', () => {
       expect(fs.statSync(f).mode & 0o777).toBe(0o600);
     }
     for (const d of [home, path.join(home, 'regions'), path.join(home, 'regions', 'us-east-1')]) expect(fs.statSync(d).mode & 0o777, d).toBe(0o700);
-    fs.rmSync(home, { recursive: true, force: true });
-    fs.rmSync(keys, { recursive: true, force: true });
   }, 240_000);
 });
