@@ -113,21 +113,30 @@ export class Ec2Store implements KeyPairStore {
   async importKeyPairs(batch: ImportKeyPairInput[]): Promise<ImportBatchResult[]> {
     if (!Array.isArray(batch)) throw new Ec2KeysError(Codes.InvalidParameterValue, 'an import batch must be a list of key pairs');
     const out: ImportBatchResult[] = new Array(batch.length);
+    // Items of one name run in order (the first wins, later ones get Duplicate, as in a
+    // sequential import); different names run BATCH_CONCURRENCY at a time.
+    const groups = new Map<string, number[]>();
+    batch.forEach((b, i) => {
+      const k = String(b?.KeyName ?? '');
+      groups.set(k, [...(groups.get(k) ?? []), i]);
+    });
+    const lanes = [...groups.values()];
     let next = 0;
     const worker = async () => {
-      while (next < batch.length) {
-        const i = next++;
-        try {
-          out[i] = await this.importKeyPair(batch[i]);
-        } catch (e) {
-          if (!(e instanceof Ec2KeysError)) throw e;
-          const body: { Code: string; Message: string; Hint?: string } = { Code: e.code, Message: e.message };
-          if (e.hint) body.Hint = e.hint;
-          out[i] = { KeyName: String(batch[i]?.KeyName ?? ''), Error: body };
+      while (next < lanes.length) {
+        for (const i of lanes[next++]) {
+          try {
+            out[i] = await this.importKeyPair(batch[i]);
+          } catch (e) {
+            if (!(e instanceof Ec2KeysError)) throw e;
+            const body: { Code: string; Message: string; Hint?: string } = { Code: e.code, Message: e.message };
+            if (e.hint) body.Hint = e.hint;
+            out[i] = { KeyName: String(batch[i]?.KeyName ?? ''), Error: body };
+          }
         }
       }
     };
-    await Promise.all(Array.from({ length: Math.min(BATCH_CONCURRENCY, batch.length) }, worker));
+    await Promise.all(Array.from({ length: Math.min(BATCH_CONCURRENCY, lanes.length) }, worker));
     return out;
   }
 

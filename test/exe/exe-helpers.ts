@@ -15,6 +15,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { cleanEnv } from '../helpers/cli.js';
+import { corpusDir } from '../helpers/tools.js';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const DIST = path.join(ROOT, 'dist');
@@ -294,7 +295,7 @@ export interface CorpusEntry {
   sha256?: string;
 }
 
-export const CORPUS = path.resolve(ROOT, '../shared/corpus');
+export const CORPUS = corpusDir();
 
 /** One non-optional, accepted corpus key per format (real-world files with oracle fingerprints). */
 export function corpusSample(formats: string[]): CorpusEntry[] {

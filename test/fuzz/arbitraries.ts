@@ -23,7 +23,7 @@ import { writeRfc4716 } from '../../src/keys/rfc4716.js';
 import { spkiDerOf, writeSpkiPem } from '../../src/keys/spki.js';
 import { writeOpenSshLine } from '../../src/keys/ssh-public.js';
 import type { ReadResult } from '../../src/keys/types.js';
-import { tmpDir } from '../helpers/tools.js';
+import { tmpDir, corpusDir } from '../helpers/tools.js';
 
 // ------------------------------------------------------------------ run counts and time boxes
 
@@ -193,7 +193,7 @@ export interface SeedOptions {
   corpus?: boolean;
 }
 
-export const CORPUS = '/work/shared/corpus';
+export const CORPUS = corpusDir();
 
 /** Fresh keys (RSA-1024 keeps the bigint work per case small; RSA-2048 for realism) and every format of them. */
 export async function buildSeeds(opts: SeedOptions = {}): Promise<{ seeds: Seed[]; keys: PrivateKey[] }> {

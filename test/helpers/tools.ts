@@ -33,3 +33,13 @@ export function opensslEncryptPassword(keyFile: string, password: string | Buffe
 }
 
 export const hasTool = (t: string) => spawnSync('sh', ['-c', `command -v ${t}`]).status === 0;
+
+/**
+ * The shared key corpus: EC2KEYS_CORPUS, else ../shared/corpus beside this checkout (how CI lays
+ * out a clean clone), else /work/shared/corpus. Tests that use it fail loudly if none exists.
+ */
+export function corpusDir(): string {
+  const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../..');
+  const cands = [process.env.EC2KEYS_CORPUS, path.resolve(root, '../shared/corpus'), '/work/shared/corpus'].filter(Boolean) as string[];
+  return cands.find((d) => fs.existsSync(path.join(d, 'manifest.json'))) ?? cands[cands.length - 1];
+}

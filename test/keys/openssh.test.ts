@@ -125,6 +125,7 @@ if isinstance(k, rsa.RSAPrivateKey):
 else:
     print(json.dumps({'seed': k.private_bytes(s.Encoding.Raw, s.PrivateFormat.Raw, s.NoEncryption()).hex()}))
 `;
+import { corpusDir } from '../helpers/tools.js';
   return JSON.parse(run('python3', ['-c', py, file]));
 }
 function expectPyca(file: string, key: PrivateKey) {
@@ -606,7 +607,7 @@ interface Entry {
   createdFingerprintAlternatives?: string[];
   sha256?: string;
 }
-const CORPUS = '/work/shared/corpus';
+const CORPUS = corpusDir();
 const manifest = JSON.parse(fs.readFileSync(path.join(CORPUS, 'manifest.json'), 'utf8')) as { files: Entry[] };
 const entries = manifest.files.filter((e) => ['openssh', 'openssh-encrypted', 'dropbear'].includes(e.format));
 

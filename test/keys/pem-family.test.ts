@@ -17,6 +17,7 @@ import { encodePkcs1Der, parsePkcs1Der, parseRsaPublicDer, writePkcs1, writeRsaP
 import { LEGACY_KDF_MAX_ITERATIONS, parsePkcs8Der, pkcs12Kdf, pkcs8DerOf, PKCS8_WRITE_ITERATIONS, writePkcs8 } from '../../src/keys/pkcs8.js';
 import { parseSpkiDer, spkiDerOf, writeSpkiPem } from '../../src/keys/spki.js';
 import type { PassphraseSource, ReadOptions, ReadResult } from '../../src/keys/types.js';
+import { corpusDir } from '../helpers/tools.js';
 
 const PASS = 'pässwörd 1'; // non-ASCII on purpose: UTF-8 for PEM/PBES2, BMPString for PKCS#12
 let dir: string;
@@ -625,7 +626,7 @@ describe('fuzz: random and mutated input only ever fails with an Ec2KeysError', 
 
 // ---------------------------------------------------------------- corpus
 
-const CORPUS = '/work/shared/corpus';
+const CORPUS = corpusDir();
 interface Entry {
   file: string;
   kind: string;

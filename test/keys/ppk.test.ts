@@ -15,10 +15,10 @@ import { publicBlob, writeOpenSshLine } from '../../src/keys/ssh-public.js';
 import { decodeText } from '../../src/keys/text.js';
 import type { PassphraseSource, ReadOptions, ReadPrivateResult } from '../../src/keys/types.js';
 import { SshWriter } from '../../src/keys/wire.js';
-import { tmpDir, tool, toolStatus } from '../helpers/tools.js';
+import { tmpDir, tool, toolStatus, corpusDir } from '../helpers/tools.js';
 
-const SCRIPT = '/work/shared/tools/make-ppk-fixtures.sh';
-const CORPUS = '/work/shared/corpus';
+const SCRIPT = path.join(corpusDir(), '../tools/make-ppk-fixtures.sh');
+const CORPUS = corpusDir();
 
 interface FixtureEntry {
   file: string; keyId: string; keyType: 'rsa' | 'ed25519'; format: string; encrypted: boolean;

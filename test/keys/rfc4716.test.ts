@@ -14,6 +14,7 @@ import { sameKey, type PublicKey } from '../../src/keys/model.js';
 import { MAX_HEADER_LINE_BYTES, MAX_HEADER_VALUE_BYTES, parseRfc4716, writeRfc4716 } from '../../src/keys/rfc4716.js';
 import { parseOpenSshLine, writeOpenSshLine } from '../../src/keys/ssh-public.js';
 import type { ReadResult } from '../../src/keys/types.js';
+import { corpusDir } from '../helpers/tools.js';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ec2keys-rfc4716-'));
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
@@ -238,7 +239,7 @@ interface Entry {
   importedFingerprint?: string;
   sha256?: string;
 }
-const CORPUS = '/work/shared/corpus';
+const CORPUS = corpusDir();
 const manifest = JSON.parse(fs.readFileSync(path.join(CORPUS, 'manifest.json'), 'utf8')) as { files: Entry[] };
 const entries = manifest.files.filter((e) => ['rfc4716', 'openssh-public', 'openssh-cert'].includes(e.format));
 
