@@ -15,8 +15,9 @@
 // entry point: on this machine PATH's `aws` is a pyenv shim, a bash script adding ~250 ms.
 // --wine adds `wine dist/ec2keys-win-x64.exe --version` (stdout to a file: pipes fail under
 // Wine; a persistent wineserver is started so its start-up is not counted).
-// Then interleaved exe/aws pairs give a per-pair ratio, steadier on a busy machine; --check
-// exits 1 when its median exceeds 0.1 in any environment.
+// Then interleaved rounds (exe, npm CLI, Node 22 floor, aws; order reversed every round) give a
+// per-pair exe/aws ratio, steadier on a busy machine; --check exits 1 when its median exceeds 0.1
+// in any environment.
 // Results: bench/out/startup.json (raw hyperfine exports included) and a table on stdout.
 import { execFileSync, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -101,6 +102,8 @@ if (fs.existsSync(CA)) envs.push(['with-extra-ca', { ...baseEnv, NODE_EXTRA_CA_C
 /**
  * Interleaved pairs (exe, aws, exe, aws, ...): machine noise that comes and goes hits both sides
  * of a pair alike, so the per-pair ratio is steadier than a ratio of two separate medians.
+ * The npm CLI and the Node 22 floor run inside the same rounds (order reversed every round), and
+ * every time is kept in `interleaved` (ms per round), so bench/run.mjs can pair any two of them.
  */
 function paired(env, n) {
   const time = (cmd, argv) => {
@@ -109,24 +112,31 @@ function paired(env, n) {
     if (r.status !== 0) throw new Error(`${cmd} ${argv.join(' ')} exited ${r.status}`);
     return Number(process.hrtime.bigint() - t) / 1e6;
   };
-  for (let i = 0; i < 2; i++) { time(EXE, ['--version']); time(AWS, ['--version']); }
+  const cmds = [
+    ['exe', EXE, ['--version']],
+    ['npm', process.execPath, [path.join(ROOT, 'bin', 'ec2keys.js'), '--version']],
+    ...(fs.existsSync(NODE22) ? [['floor', NODE22, ['-e', '0']]] : []),
+    ['aws', AWS, ['--version']],
+  ];
+  for (let i = 0; i < 2; i++) for (const [, cmd, argv] of cmds) time(cmd, argv);
   const ratios = [];
+  const times = Object.fromEntries(cmds.map(([k]) => [k, []]));
   for (let i = 0; i < n; i++) {
-    let exe;
-    let aws;
-    if (i % 2) { exe = time(EXE, ['--version']); aws = time(AWS, ['--version']); }
-    else { aws = time(AWS, ['--version']); exe = time(EXE, ['--version']); }
-    ratios.push(exe / aws);
+    for (const [k, cmd, argv] of i % 2 ? cmds : [...cmds].reverse()) times[k].push(time(cmd, argv));
+    ratios.push(times.exe[i] / times.aws[i]);
   }
   ratios.sort((x, y) => x - y);
-  return { n, median: ratios[Math.floor(n / 2)], min: ratios[0], max: ratios[n - 1] };
+  return { n, median: ratios[Math.floor(n / 2)], min: ratios[0], max: ratios[n - 1], times };
 }
 
 const results = {};
 const pairs = {};
+const interleaved = {};
 for (const [label, env] of envs) {
   results[label] = bench(label, env);
-  pairs[label] = paired(env, runs);
+  const { times, ...p } = paired(env, runs);
+  pairs[label] = p;
+  interleaved[label] = times;
 }
 
 const size = (f) => (fs.existsSync(f) ? fs.statSync(f).size : null);
@@ -164,7 +174,7 @@ const meta = {
   node: process.version,
   aws: spawnSync(AWS, ['--version'], { encoding: 'utf8' }).stdout.trim() || spawnSync(AWS, ['--version'], { encoding: 'utf8' }).stderr.trim(),
   awsCommand: AWS,
-  runs, warmup, results, pairs, sizes, targetMet: ok,
+  runs, warmup, results, pairs, interleaved, sizes, targetMet: ok,
 };
 fs.writeFileSync(path.join(OUT, 'startup.json'), JSON.stringify(meta, null, 2) + '\n');
 fs.rmSync(work, { recursive: true, force: true });
