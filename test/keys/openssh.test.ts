@@ -9,6 +9,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { corpusDir } from '../helpers/tools.js';
 import { Codes, Ec2KeysError } from '../../src/errors.js';
 import { readKey } from '../../src/keys/detect.js';
 import { createdFingerprint, importedFingerprint, sha256Fingerprint } from '../../src/keys/fingerprint.js';
@@ -125,7 +126,6 @@ if isinstance(k, rsa.RSAPrivateKey):
 else:
     print(json.dumps({'seed': k.private_bytes(s.Encoding.Raw, s.PrivateFormat.Raw, s.NoEncryption()).hex()}))
 `;
-import { corpusDir } from '../helpers/tools.js';
   return JSON.parse(run('python3', ['-c', py, file]));
 }
 function expectPyca(file: string, key: PrivateKey) {
