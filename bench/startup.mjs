@@ -15,11 +15,12 @@
 // entry point: on this machine PATH's `aws` is a pyenv shim, a bash script adding ~250 ms.
 // --wine adds `wine dist/ec2keys-win-x64.exe --version` (stdout to a file: pipes fail under
 // Wine; a persistent wineserver is started so its start-up is not counted).
-// Then interleaved rounds (exe, npm CLI, Node 22 floor, aws; order reversed every round) give a
+// Then interleaved rounds (exe, npm CLI, Node 22 floor, the smallest SEA, aws; order reversed every round) give a
 // per-pair exe/aws ratio, steadier on a busy machine; --check exits 1 when its median exceeds 0.1
 // in any environment.
 // Results: bench/out/startup.json (raw hyperfine exports included) and a table on stdout.
 import { execFileSync, spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -70,8 +71,34 @@ const commands = [
   { name: 'node bin/ec2keys.js --version', cmd: `${q(process.execPath)} ${q(path.join(ROOT, 'bin', 'ec2keys.js'))} --version` },
   { name: 'aws --version', cmd: `${q(AWS)} --version` },
 ];
-// The floor: the embedded Node starting with nothing to do (what any SEA costs at least).
+// The floors: the embedded Node starting with nothing to do, and the smallest possible SEA on it
+// (one write, code cache on): what any single-executable application costs at least.
 if (fs.existsSync(NODE22)) commands.push({ name: 'node22 -e 0 (floor)', cmd: `${q(NODE22)} -e 0` });
+const SEA_FLOOR = fs.existsSync(NODE22) ? smallestSea() : null;
+if (SEA_FLOOR) commands.push({ name: 'smallest SEA (floor)', cmd: q(SEA_FLOOR) });
+
+/**
+ * A SEA whose main script writes one line, made exactly as scripts/build-exe.mjs makes the real
+ * one (blob by the embedded Node itself, code cache, postject with Node's fuse). Cached under
+ * .cache/bench-sea-floor/ by the sha256 of the Node binary.
+ */
+function smallestSea() {
+  const sha = createHash('sha256').update(fs.readFileSync(NODE22)).digest('hex').slice(0, 16);
+  const dir = path.join(ROOT, '.cache', 'bench-sea-floor', sha);
+  const exe = path.join(dir, 'floor');
+  if (fs.existsSync(exe)) return exe;
+  fs.rmSync(dir, { recursive: true, force: true });
+  fs.mkdirSync(dir, { recursive: true });
+  fs.writeFileSync(path.join(dir, 'main.js'), 'process.stdout.write("ec2keys 0.0.0\\n");\n');
+  fs.writeFileSync(path.join(dir, 'sea.json'), JSON.stringify({ main: 'main.js', output: 'floor.blob', useCodeCache: true, disableExperimentalSEAWarning: true }));
+  execFileSync(NODE22, ['--experimental-sea-config', 'sea.json'], { cwd: dir, stdio: 'ignore' });
+  fs.copyFileSync(NODE22, `${exe}.tmp`);
+  fs.chmodSync(`${exe}.tmp`, 0o755);
+  execFileSync(path.join(ROOT, 'node_modules', '.bin', 'postject'), [`${exe}.tmp`, 'NODE_SEA_BLOB', 'floor.blob', '--sentinel-fuse', 'NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2'], { cwd: dir, stdio: 'ignore' });
+  if (execFileSync(`${exe}.tmp`, { encoding: 'utf8' }) !== 'ec2keys 0.0.0\n') throw new Error('the smallest SEA does not run');
+  fs.renameSync(`${exe}.tmp`, exe);
+  return exe;
+}
 let wineEnv = null;
 if (withWine) {
   need('wine', 'scripts/setup-wine.sh');
@@ -116,6 +143,7 @@ function paired(env, n) {
     ['exe', EXE, ['--version']],
     ['npm', process.execPath, [path.join(ROOT, 'bin', 'ec2keys.js'), '--version']],
     ...(fs.existsSync(NODE22) ? [['floor', NODE22, ['-e', '0']]] : []),
+    ...(SEA_FLOOR ? [['seaFloor', SEA_FLOOR, []]] : []),
     ['aws', AWS, ['--version']],
   ];
   for (let i = 0; i < 2; i++) for (const [, cmd, argv] of cmds) time(cmd, argv);

@@ -22,6 +22,10 @@
 //      node-forge, hash-wasm) is bundled on its own and stored as a SEA asset, loaded by
 //      vm.compileFunction on first use, because start-up grows with the main script's size
 //      (measured: 4.3 MB main script 125 ms vs 0.3 MB 90 ms for `--version`, tiny SEA 67 ms).
+//      Each asset carries a V8 code cache made by the Node that runs it (makeAssetCaches), and
+//      the AWS SDK is entered through src/store/sdk-*.ts and bundled from its ES modules, so it
+//      is tree-shaken to the clients and commands used: `--store ec2 get` against moto went from
+//      577 ms to 194 ms (aws ec2 describe-key-pairs: 982 ms).
 //   3. SEA blobs: {useCodeCache: true} (−20% start), no snapshot (no gain, +4–7 MB). The blob
 //      must be made by the Node that runs it: the Linux blob by the Linux Node 22 binary, the
 //      Windows blob by node.exe itself under Wine (scripts/setup-wine.sh). Measured: node.exe
@@ -31,8 +35,11 @@
 //   4. postject the blob into copies of the binaries with Node's sentinel fuse. node.exe is
 //      first stripped of its Authenticode signature with `osslsigncode remove-signature`:
 //      injecting into the signed file leaves a corrupt signature that nothing can verify or
-//      re-sign. The result is unsigned; see docs/executables.md for signing. postject leaves
-//      the PE checksum stale; it is recomputed so tools that check it see a consistent file.
+//      re-sign. The result is unsigned; see docs/executables.md for signing. Then the unsigned
+//      copy's VS_VERSIONINFO strings (Explorer's Details, Task Manager's name) are replaced with
+//      ec2keys' own via resedit (winVersionInfo), still before injection; read back afterwards.
+//      postject leaves the PE checksum stale; it is recomputed so tools that check it see a
+//      consistent file.
 //
 // Output files are written to a temp name and renamed, so an interrupted build never leaves a
 // half-written executable under the final name. Next to them: ec2keys-exe.sha256 (sha256sum
@@ -175,6 +182,98 @@ async function unsignedExe(exe) {
   return out;
 }
 
+/**
+ * What Explorer (Properties → Details) and Task Manager (FileDescription) show for the exe: the
+ * VS_VERSIONINFO strings of node.exe ("Node.js", "Node.js JavaScript Runtime") replaced with
+ * ec2keys' own, for every language the resource has (node.exe: 1033/1200, US English/Unicode).
+ * LegalCopyright from package.json's author and license (left out when it has neither).
+ */
+function winVersionInfo(pkg) {
+  const author = typeof pkg.author === 'string' ? pkg.author.replace(/\s*[<(].*$/, '') : pkg.author?.name;
+  const copyright = [author && `Copyright ${author}.`, pkg.license && `${pkg.license} license.`].filter(Boolean).join(' ');
+  const m = /^(\d+)\.(\d+)\.(\d+)(?:[-+].*)?$/.exec(pkg.version) ?? fail(`package.json version ${pkg.version} is not x.y.z`);
+  const numeric = [Number(m[1]), Number(m[2]), Number(m[3]), 0];
+  if (numeric.some((n) => n > 0xffff)) fail(`package.json version ${pkg.version}: each part must fit in 16 bits for the Windows version resource`);
+  return {
+    numeric,
+    strings: {
+      CompanyName: 'ec2keys',
+      FileDescription: 'ec2keys - Amazon EC2 key pairs for Windows',
+      FileVersion: pkg.version,
+      InternalName: 'ec2keys',
+      ...(copyright ? { LegalCopyright: copyright } : {}),
+      OriginalFilename: 'ec2keys.exe',
+      ProductName: 'ec2keys',
+      ProductVersion: pkg.version,
+      Comments: `Node.js ${NODE_VERSION} single-executable application (Node.js: Copyright Node.js contributors, MIT license)`,
+    },
+  };
+}
+
+/**
+ * The unsigned node.exe with ec2keys' version resource (resedit), written to the build folder on
+ * every build (~1.5 s, alongside the bundling) rather than cached, so a new version or new strings
+ * can never pick up a stale copy. Icons, manifest and every other resource are left as they are.
+ * postject then adds NODE_SEA_BLOB next to them.
+ */
+async function versionedExe(unsigned, info) {
+  const ResEdit = await import('resedit').catch((e) => fail(`resedit is needed for the Windows exe's version resource (npm ci): ${e.message}`));
+  const exe = ResEdit.NtExecutable.from(fs.readFileSync(unsigned));
+  const res = ResEdit.NtExecutableResource.from(exe);
+  const vis = ResEdit.Resource.VersionInfo.fromEntries(res.entries);
+  if (vis.length === 0) fail(`${unsigned} has no version resource`);
+  for (const vi of vis) {
+    const langs = vi.getAllLanguagesForStringValues();
+    if (langs.length === 0) fail(`${unsigned}: the version resource has no string table`);
+    for (const lang of langs) {
+      vi.removeAllStringValues(lang, false); // no Node.js string (e.g. its LegalCopyright) stays behind
+      vi.setStringValues(lang, info.strings, false);
+    }
+    const [a, b, c, d] = info.numeric;
+    Object.assign(vi.fixedInfo, { fileVersionMS: (a << 16) | b, fileVersionLS: (c << 16) | d, productVersionMS: (a << 16) | b, productVersionLS: (c << 16) | d });
+    vi.outputToResourceEntries(res.entries);
+  }
+  res.outputResource(exe);
+  const out = path.join(BUILD, 'node-ec2keys.exe');
+  fs.writeFileSync(out, Buffer.from(exe.generate()));
+  fs.chmodSync(out, 0o755);
+  log(`node.exe: version resource set (${info.strings.ProductName} ${info.strings.ProductVersion}, "${info.strings.FileDescription}")`);
+  return out;
+}
+
+/** Read back the final exe's version strings: fail rather than ship an exe that still says Node.js. */
+async function checkVersionInfo(file, info) {
+  const ResEdit = await import('resedit');
+  const res = ResEdit.NtExecutableResource.from(ResEdit.NtExecutable.from(fs.readFileSync(file)));
+  const vis = ResEdit.Resource.VersionInfo.fromEntries(res.entries);
+  const tables = vis.flatMap((vi) => vi.getAllLanguagesForStringValues().map((l) => vi.getStringValues(l)));
+  const name = path.basename(file).replace(/\.tmp-\d+$/, '');
+  if (tables.length === 0) fail(`${name}: no version strings after injection`);
+  const sorted = (o) => JSON.stringify(Object.entries(o).sort(([a], [b]) => (a < b ? -1 : 1)));
+  for (const t of tables) if (sorted(t) !== sorted(info.strings)) fail(`${name}: version strings after injection are ${JSON.stringify(t)}`);
+}
+
+/**
+ * hash-wasm decodes the base64 of its WebAssembly with a JavaScript loop before compiling it: on
+ * the first (and in a CLI the only) call that loop runs in V8's interpreter, 2-4 ms for Argon2's
+ * and BLAKE2b's 27 KB of base64, against 0.1 ms for Buffer's native decoder. In the asset the
+ * decoded bytes come from Buffer instead, copied into a Uint8Array of their own as hash-wasm's
+ * decoder gives (WebAssembly.compile is handed its .buffer). The build fails if hash-wasm's code
+ * no longer has the call, so an update cannot silently undo this.
+ */
+const nativeBase64InHashWasm = {
+  name: 'native-base64-in-hash-wasm',
+  setup(b) {
+    b.onLoad({ filter: /[\\/]node_modules[\\/]hash-wasm[\\/]dist[\\/]argon2\.umd\.min\.js$/ }, (a) => {
+      const src = fs.readFileSync(a.path, 'utf8');
+      const call = 'const I=a(A.data),i=WebAssembly.compile(I.buffer)';
+      if (src.split(call).length !== 2) fail(`hash-wasm/dist/argon2.umd.min.js no longer has \`${call}\` once: update nativeBase64InHashWasm in scripts/build-exe.mjs`);
+      nativeBase64InHashWasm.applied = true;
+      return { contents: src.replace(call, 'const I=new Uint8Array(Buffer.from(A.data,"base64")),i=WebAssembly.compile(I.buffer)'), loader: 'js' };
+    });
+  },
+};
+
 // Heavy libraries go into SEA assets, one script per group, instead of the main script: start-up
 // time grows with the size of the main script even when the code in it never runs (measured
 // with Node 22.23.3: a 4.3 MB main script made `--version` ~45 ms slower than a 0.3 MB one).
@@ -183,15 +282,23 @@ async function unsignedExe(exe) {
 // gets its own 40 KB asset rather than the 2.7 MB one of the EC2/SSM clients.
 const ASSET_GROUPS = [
   { name: 'aws-config', test: /^@smithy\/core\/config$/ },
+  // The SDK is reached through src/store/sdk-*.ts, which name the clients and commands used: the
+  // asset is bundled from the SDK's ES modules (mainFields module first) and tree-shaken to those
+  // (client-ec2: 1.3 MB instead of 2.7 MB; loading it 210 ms instead of 440 ms, without cache).
+  // One asset per client (retrieve loads both; other EC2 commands only the EC2 one).
+  { name: 'aws-ec2', files: /^src\/store\/sdk-ec2\.ts$/, esbuild: { mainFields: ['module', 'main'] } },
+  { name: 'aws-ssm', files: /^src\/store\/sdk-ssm\.ts$/, esbuild: { mainFields: ['module', 'main'] } },
   { name: 'aws', test: /^@(aws-sdk|smithy)\// },
   { name: 'prompts', test: /^@inquirer\// },
   { name: 'forge', test: /^node-forge(\/|$)/ },
-  { name: 'hash-wasm', test: /^hash-wasm(\/|$)/ },
+  { name: 'hash-wasm', test: /^hash-wasm(\/|$)/, esbuild: { plugins: [nativeBase64InHashWasm] } },
 ];
 
 // The loader, bundled into the main script. Outside a SEA (debugging the bundle with plain node)
 // it reads the same scripts from the bundle's folder.
+const ASSET_PARAMS = ['exports', 'require', 'module', '__filename', '__dirname'];
 const LOADER = `"use strict";
+const ASSET_PARAMS = ${JSON.stringify(ASSET_PARAMS)};
 const loaded = new Map();
 exports.load = function load(name) {
   let m = loaded.get(name);
@@ -201,8 +308,13 @@ exports.load = function load(name) {
   const code = sea.isSea() ? sea.getAsset(file, "utf8") : require("node:fs").readFileSync(require("node:path").join(__dirname, file), "utf8");
   m = { exports: {} };
   loaded.set(name, m);
+  let cachedData;
+  if (sea.isSea()) {
+    try { cachedData = Buffer.from(sea.getAsset(file + ".cache")); } catch { /* built without code cache */ }
+  }
   try {
-    const fn = require("node:vm").compileFunction(code, ["exports", "require", "module", "__filename", "__dirname"], { filename: "ec2keys-asset:" + file });
+    const fn = require("node:vm").compileFunction(code, ASSET_PARAMS, { filename: "ec2keys-asset:" + file, cachedData });
+    if (process.env.EC2KEYS_TRACE_ASSETS) process.stderr.write("ec2keys: asset " + file + ": " + (cachedData ? (fn.cachedDataRejected ? "code cache rejected" : "code cache accepted") : "no code cache") + "\\n");
     fn.call(m.exports, m.exports, require, m, __filename, __dirname);
   } catch (e) {
     loaded.delete(name);
@@ -236,6 +348,24 @@ async function esbuildOrFail(esbuild, opts) {
   return res;
 }
 
+/**
+ * commander requires node:child_process at load time, for executable subcommands (`git-foo`
+ * style) that ec2keys never uses; loading it costs ~6 ms of every start (it pulls in net and
+ * streams). In the bundle it is required on first use instead. The build fails if commander's
+ * source no longer has the line, so an update cannot silently undo this.
+ */
+const lazyChildProcessInCommander = {
+  name: 'lazy-child-process-in-commander',
+  setup(b) {
+    b.onLoad({ filter: /[\\/]node_modules[\\/]commander[\\/]lib[\\/]command\.js$/ }, (a) => {
+      const src = fs.readFileSync(a.path, 'utf8');
+      const line = "const childProcess = require('node:child_process');";
+      if (!src.includes(line)) fail(`commander/lib/command.js no longer has \`${line}\`: update lazyChildProcessInCommander in scripts/build-exe.mjs`);
+      return { contents: src.replace(line, "const childProcess = { get spawn() { return require('node:child_process').spawn; } };"), loader: 'js' };
+    });
+  },
+};
+
 /** Main script + asset scripts; returns { main, assets: {file: path} }. */
 async function bundle(version) {
   const esbuild = await import('esbuild');
@@ -247,11 +377,21 @@ async function bundle(version) {
       b.onResolve({ filter: /^[^./]/ }, (a) => {
         if (a.path === 'sea-asset-loader') return { path: a.path, namespace: 'sea-asset-loader' };
         if (a.namespace !== 'file' || a.importer.includes(`${path.sep}node_modules${path.sep}`)) return undefined;
-        const g = ASSET_GROUPS.find((x) => x.test.test(a.path));
+        const g = ASSET_GROUPS.find((x) => x.test?.test(a.path));
         if (!g) return undefined;
         if (!groups.has(g.name)) groups.set(g.name, new Set());
         groups.get(g.name).add(a.path);
         return { path: a.path, namespace: 'sea-asset', pluginData: g.name };
+      });
+      // Project files that are an asset boundary (ASSET_GROUPS[].files), by their path from ROOT.
+      b.onResolve({ filter: /^\.\.?\/.*\.js$/ }, (a) => {
+        if (a.namespace !== 'file' || a.importer.includes(`${path.sep}node_modules${path.sep}`)) return undefined;
+        const rel = path.relative(ROOT, path.resolve(a.resolveDir, a.path.replace(/\.js$/, '.ts'))).split(path.sep).join('/');
+        const g = ASSET_GROUPS.find((x) => x.files?.test(rel));
+        if (!g) return undefined;
+        if (!groups.has(g.name)) groups.set(g.name, new Set());
+        groups.get(g.name).add(`./${rel}`);
+        return { path: `./${rel}`, namespace: 'sea-asset', pluginData: g.name };
       });
       b.onLoad({ filter: /.*/, namespace: 'sea-asset' }, (a) => ({
         contents: `module.exports = require("sea-asset-loader").load(${JSON.stringify(a.pluginData)})[${JSON.stringify(a.path)}];`,
@@ -270,7 +410,7 @@ async function bundle(version) {
       'import.meta.url': '__ec2keysImportMetaUrl',
     },
     banner: { js: 'var __ec2keysImportMetaUrl=require("node:url").pathToFileURL(__filename).href;' },
-    plugins: [assetPlugin],
+    plugins: [assetPlugin, lazyChildProcessInCommander],
   });
   const metas = { main: res.metafile };
   checkLazy(res.metafile);
@@ -280,13 +420,21 @@ async function bundle(version) {
   for (const [name, specs] of groups) {
     const file = `${name}.cjs`;
     // Each library of the group behind a getter, so loading the group runs only what is asked for.
-    const contents = [...specs].sort().map((sp) => `Object.defineProperty(exports, ${JSON.stringify(sp)}, { enumerable: true, get: () => require(${JSON.stringify(sp)}) });`).join('\n');
+    // A project file (an asset boundary) is imported as an ES module instead: require() would
+    // keep every export of the packages it re-exports from, import lets esbuild tree-shake them.
+    const isFiles = Boolean(ASSET_GROUPS.find((x) => x.name === name).files);
+    const contents = isFiles
+      ? [...specs].sort().map((sp, i) => `import * as m${i} from ${JSON.stringify(sp)};\nexport { m${i} as ${JSON.stringify(sp)} };`).join('\n')
+      : [...specs].sort().map((sp) => `Object.defineProperty(exports, ${JSON.stringify(sp)}, { enumerable: true, get: () => require(${JSON.stringify(sp)}) });`).join('\n');
     const r = await esbuildOrFail(esbuild, {
       ...ESBUILD_COMMON,
+      ...ASSET_GROUPS.find((x) => x.name === name).esbuild,
       stdin: { contents, resolveDir: ROOT, sourcefile: `sea-asset-${name}.js`, loader: 'js' },
       outfile: path.join(BUILD, file),
     });
     metas[name] = r.metafile;
+    // The hash-wasm file ppk.ts loads is the one patched: fail rather than ship the slow decoder.
+    if (name === 'hash-wasm' && !nativeBase64InHashWasm.applied) fail('the hash-wasm asset was bundled without hash-wasm/dist/argon2.umd.min.js (what src/keys/ppk.ts loads): update nativeBase64InHashWasm in scripts/build-exe.mjs');
     assets[file] = path.join(BUILD, file);
     log(`asset ${file}: ${[...specs].sort().join(', ')} ${(fs.statSync(assets[file]).size / 1e6).toFixed(2)} MB`);
   }
@@ -327,9 +475,41 @@ function sourceHashes(metas) {
   return Object.fromEntries(list.map((p) => [p, createHash('sha256').update(fs.readFileSync(path.join(ROOT, p))).digest('hex')]));
 }
 
+/**
+ * V8 code cache for each asset script, made by the Node that will run it (as the main script's:
+ * node.exe rejects a Linux-made cache), stored as the asset `<file>.cache` and passed to
+ * vm.compileFunction by the loader. Measured: compiling the AWS SDK asset (2.7 MB) takes 90 ms
+ * without a cache and 5 ms with one, on every EC2 command. A rejected cache only costs that
+ * compile (V8 falls back); EC2KEYS_TRACE_ASSETS=1 makes the loader say which happened.
+ */
+async function makeAssetCaches(nodeCmd, nodeArgs, bundled, dir, env) {
+  const sub = `cache-${path.basename(dir)}`;
+  fs.mkdirSync(path.join(BUILD, sub), { recursive: true });
+  const script = path.join(BUILD, 'make-asset-cache.cjs');
+  fs.writeFileSync(script, `"use strict";
+const fs = require("node:fs"), vm = require("node:vm");
+const [sub, ...files] = process.argv.slice(2);
+for (const file of files) {
+  const fn = vm.compileFunction(fs.readFileSync(file, "utf8"), ${JSON.stringify(ASSET_PARAMS)}, { filename: "ec2keys-asset:" + file, produceCachedData: true });
+  if (!fn.cachedDataProduced) throw new Error("no code cache for " + file);
+  fs.writeFileSync(sub + "/" + file + ".cache", fn.cachedData);
+}
+`);
+  const files = Object.keys(bundled.assets);
+  await run(nodeCmd, [...nodeArgs, path.basename(script), sub, ...files], { cwd: BUILD, env: { ...process.env, ...env } });
+  const out = {};
+  for (const f of files) {
+    const c = path.join(sub, `${f}.cache`);
+    if (!fs.existsSync(path.join(BUILD, c))) fail(`${nodeCmd} did not write the code cache ${c}`);
+    out[`${f}.cache`] = c;
+  }
+  return out;
+}
+
 async function makeBlob(nodeCmd, nodeArgs, bundled, blob, codeCache, env) {
   const cfg = `${blob}.json`;
   const assets = Object.fromEntries(Object.keys(bundled.assets).map((f) => [f, f]));
+  if (codeCache) Object.assign(assets, await makeAssetCaches(nodeCmd, nodeArgs, bundled, blob.replace(/\.blob$/, ''), env));
   fs.writeFileSync(cfg, JSON.stringify({ main: path.basename(bundled.main), output: path.basename(blob), disableExperimentalSEAWarning: true, useCodeCache: codeCache, assets }));
   fs.rmSync(blob, { force: true });
   // Relative paths, resolved against cwd: the same config works for `wine node.exe`.
@@ -380,7 +560,8 @@ function fixPeChecksum(file) {
   }
 }
 
-async function inject(base, blob, out) {
+/** `verify(tmp)`, when given, checks the injected file before it takes the final name. */
+async function inject(base, blob, out, verify) {
   const tmp = tmpName(out);
   fs.copyFileSync(base, tmp);
   fs.chmodSync(tmp, 0o755);
@@ -389,6 +570,7 @@ async function inject(base, blob, out) {
     // No --macho-segment-name: ELF and PE only. postject's ELF warning about '.note.100' is harmless.
     await run(cmd, [...pre, tmp, 'NODE_SEA_BLOB', blob, '--sentinel-fuse', SENTINEL_FUSE]);
     if (out.endsWith('.exe')) fixPeChecksum(tmp);
+    if (verify) await verify(tmp);
     fs.renameSync(tmp, out);
   } catch (e) {
     fs.rmSync(tmp, { force: true });
@@ -399,13 +581,15 @@ async function inject(base, blob, out) {
 
 async function main() {
   const o = parseArgs(process.argv.slice(2));
-  const version = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')).version;
+  const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
+  const version = pkg.version;
+  const winInfo = o.targets.includes('win') ? winVersionInfo(pkg) : null;
   fs.rmSync(BUILD, { recursive: true, force: true });
   fs.mkdirSync(BUILD, { recursive: true });
   fs.mkdirSync(DIST, { recursive: true });
 
   const [bases, bundled] = await Promise.all([
-    Promise.all(o.targets.map(async (k) => [k, k === 'win' ? await unsignedExe(await fetchBase('win')) : await fetchBase(k)])),
+    Promise.all(o.targets.map(async (k) => [k, k === 'win' ? await versionedExe(await unsignedExe(await fetchBase('win')), winInfo) : await fetchBase(k)])),
     bundle(version),
   ]);
   const base = Object.fromEntries(bases);
@@ -423,7 +607,7 @@ async function main() {
       blob = await makeBlob(linuxNode, [], bundled, path.join(BUILD, 'sea-win.blob'), false);
     }
     log(`SEA blob for ${k}: ${fs.statSync(blob).size} bytes, code cache ${k === 'linux' ? (o.codeCache ? 'on' : 'off') : winePrefix ? 'on (made by wine node.exe)' : 'off'}`);
-    return inject(base[k], blob, path.join(DIST, BASES[k].out));
+    return inject(base[k], blob, path.join(DIST, BASES[k].out), k === 'win' ? (f) => checkVersionInfo(f, winInfo) : undefined);
   };
   const outs = await Promise.all(o.targets.map(pipeline));
   for (const f of outs) log(`wrote ${path.relative(ROOT, f)} (${fs.statSync(f).size} bytes)`);

@@ -1,51 +1,42 @@
 #!/usr/bin/env bash
-# Runs the EC2Keys PowerShell module's tests (ps-module/EC2Keys/Tests/*.Tests.ps1; issue #5 §4)
-# and ends with one summary line. Called by scripts/test.sh; needs scripts/setup-pwsh.sh (run here).
-#   - real pwsh + Pester 5 available: Invoke-Pester, summary "Pester: N passed, N failed"
-#     (exit 1 on any failure);
-#   - otherwise (this project's machines today: the NuGet copy has neither): the same files in the
-#     real PowerShell engine through .cache/pshost (System.Management.Automation) and
-#     test/ps/engine/PesterSubset.ps1, summary "PSEngine: N passed, N failed, N skipped"
-#     (exit 1 on any failure). It says so loudly; it is not Pester.
-# Environment: EC2KEYS_EXE (default: bin/ec2keys.js of this checkout, after `npx tsc`);
-# EC2KEYS_PS_EXCLUDE_TAG (comma list, e.g. Integration); EC2KEYS_REQUIRE_PESTER=1 makes the
-# absence of real pwsh + Pester a failure (exit 3) instead of using the fallback.
+# Runs the EC2Keys PowerShell module's Pester suite (ps-module/EC2Keys/Tests/*.Tests.ps1) in real
+# pwsh with real Pester 5, both installed by scripts/setup-pwsh.sh (run here), and ends with one
+# summary line "Pester: N passed, N failed" (exit 1 on any failure, also when the tools could not
+# be installed).
+# Environment: EC2KEYS_EXE (default: bin/ec2keys.js of this checkout, after `npx tsc`; set it to
+# dist/ec2keys-linux-x64 to test the module over the standalone binary); EC2KEYS_PS_EXCLUDE_TAG
+# (comma list, e.g. Integration); EC2KEYS_PS_PATH (test files or folders, default all);
+# EC2KEYS_PS_MODULE (the EC2Keys.psd1 the integration tests import, default the source module).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
-bash scripts/setup-pwsh.sh || { echo "test-pwsh: setup failed; no way to run PowerShell here (see .cache/pwsh-setup.log)"; echo "Pester: 0 passed, 1 failed"; exit 1; }
+if ! bash scripts/setup-pwsh.sh; then
+  echo "test-pwsh: real pwsh and Pester are needed and could not be installed (see .cache/pwsh-setup.log)"
+  echo "Pester: 0 passed, 1 failed"
+  exit 1
+fi
 # shellcheck disable=SC1091
 . .cache/pwsh-setup.env
-export EC2KEYS_EXE="${EC2KEYS_EXE:-$ROOT/bin/ec2keys.js}"
+# EC2KEYS_PS_MODULE (a packaged module, scripts/package-module.mjs): its own executable is used.
+[ -n "${EC2KEYS_PS_MODULE:-}" ] || export EC2KEYS_EXE="${EC2KEYS_EXE:-$ROOT/bin/ec2keys.js}"
 export PATH="$HOME/.dotnet/tools:$PATH"
-TESTS="$ROOT/ps-module/EC2Keys/Tests"
+TESTS="${EC2KEYS_PS_PATH:-$ROOT/ps-module/EC2Keys/Tests}"
 EXCLUDE="${EC2KEYS_PS_EXCLUDE_TAG:-}"
+MODPATH="$(dirname "$PESTER_PATH")${ANALYZER_PATH:+:$(dirname "$ANALYZER_PATH")}"
 
-if [ -n "${PWSH:-}" ] && [ -n "${PESTER_PATH:-}" ]; then
-  MODPATH="$PESTER_PATH/..${ANALYZER_PATH:+:$ANALYZER_PATH/..}"
-  DOTNET_ROLL_FORWARD=Major PSModulePath="$MODPATH:${PSModulePath:-}" "$PWSH" -NoLogo -NoProfile -NonInteractive -Command "
-    \$ErrorActionPreference = 'Stop'
-    Import-Module Pester -MinimumVersion 5.0.0
-    \$c = New-PesterConfiguration
-    \$c.Run.Path = '$TESTS'
-    \$c.Run.PassThru = \$true
-    \$c.Output.Verbosity = 'Detailed'
-    if ('$EXCLUDE') { \$c.Filter.ExcludeTag = '$EXCLUDE' -split ',' }
-    \$r = Invoke-Pester -Configuration \$c
-    ''
-    'Pester: {0} passed, {1} failed' -f \$r.PassedCount, (\$r.FailedCount + \$r.FailedBlocksCount + \$r.FailedContainersCount)
-    exit ([int](\$r.FailedCount + \$r.FailedBlocksCount + \$r.FailedContainersCount -gt 0))
-  "
-  exit $?
-fi
-
-if [ "${EC2KEYS_REQUIRE_PESTER:-}" = 1 ]; then
-  echo "test-pwsh: real pwsh + Pester 5 are required (EC2KEYS_REQUIRE_PESTER=1) but could not be installed; see .cache/pwsh-setup.log"
-  exit 3
-fi
-echo "test-pwsh: NOTE: pwsh and/or Pester could not be installed from the registries here (see .cache/pwsh-setup.log)."
-echo "test-pwsh: running the same test files in the real PowerShell engine (System.Management.Automation) with a Pester-subset runner."
-files=$(ls "$TESTS"/*.Tests.ps1 | paste -sd, -)
-args=(-Path "$files")
-[ -n "$EXCLUDE" ] && args+=(-ExcludeTag "$EXCLUDE")
-dotnet "$PSHOST" "$ROOT/test/ps/engine/PesterSubset.ps1" "${args[@]}"
+PSModulePath="$MODPATH" EC2KEYS_PS_TESTS="$TESTS" EC2KEYS_PS_EXCLUDE="$EXCLUDE" \
+  "$PWSH" -NoLogo -NoProfile -NonInteractive -Command '
+    $ErrorActionPreference = "Stop"
+    Import-Module Pester -MinimumVersion 5.0.0 -MaximumVersion 5.99
+    "Pester {0} in PowerShell {1}" -f (Get-Module Pester).Version, $PSVersionTable.PSVersion
+    $c = New-PesterConfiguration
+    $c.Run.Path = $env:EC2KEYS_PS_TESTS -split ","
+    $c.Run.PassThru = $true
+    $c.Output.Verbosity = "Detailed"
+    if ($env:EC2KEYS_PS_EXCLUDE) { $c.Filter.ExcludeTag = $env:EC2KEYS_PS_EXCLUDE -split "," }
+    $r = Invoke-Pester -Configuration $c
+    $failed = $r.FailedCount + $r.FailedBlocksCount + $r.FailedContainersCount
+    ""
+    "Pester: {0} passed, {1} failed, {2} skipped" -f $r.PassedCount, $failed, $r.SkippedCount
+    exit ([int]($failed -gt 0))
+  '

@@ -36,10 +36,17 @@ export const Codes = {
   StoreLocked: 'Ec2Keys.StoreLocked',
   Endpoint: 'Ec2Keys.EndpointError',
   Credentials: 'Ec2Keys.CredentialsError',
+  /** --profile / AWS_PROFILE names a profile that is in neither AWS file. */
+  ProfileNotFound: 'Ec2Keys.ProfileNotFound',
   Timeout: 'Ec2Keys.Timeout',
   Usage: 'Ec2Keys.Usage',
+  /** Ctrl-C / SIGINT: exit 130. */
   Interrupted: 'Ec2Keys.Interrupted',
+  /** The user answered No at a confirmation (remove, the wizard): nothing was done; exit 1, not 130. */
+  Cancelled: 'Ec2Keys.Cancelled',
   Internal: 'Ec2Keys.InternalError',
+  /** Some items of a batch (import --batch lines, push regions) failed; each result names its own error. */
+  PartialFailure: 'Ec2Keys.PartialFailure',
 } as const;
 
 export type Code = (typeof Codes)[keyof typeof Codes] | string;

@@ -14,6 +14,7 @@
     FormatsToProcess     = @('EC2Keys.Format.ps1xml')
     FunctionsToExport    = @(
         'Convert-EC2KeyFile'
+        'Export-EC2PrivateKey'
         'ConvertTo-EC2PuttyKey'
         'Get-EC2KeyFingerprint'
         'Get-EC2KeyPair'

@@ -29,7 +29,7 @@ export function registerConvert(program: Command, app: App): void {
     .argument('<in>', "private key file, or '-' for standard input")
     .addOption(new Option('--to <format>', 'output format').choices(['pem', 'pkcs8', 'openssh', 'ppk']).makeOptionMandatory())
     .addOption(new Option('--ppk-version <n>', 'PPK version to write').choices(['3', '2']).default('3'))
-    .option('-o, --out <file>', "output file, or '-' for standard output (default: the input name with the format's extension)")
+    .option('-o, --out <file>', "output file, a folder to write it in, or '-' for standard output (default: the input name with the format's extension)")
     .option('--comment <text>', 'key comment (OpenSSH and PPK; default: the input key\'s comment or file name)')
     .option('--encrypt', 'ask for a new passphrase on the terminal')
     .option('-f, --force', 'replace the output file if it exists')
@@ -41,7 +41,7 @@ export function registerConvert(program: Command, app: App): void {
       const k = await loadPrivateKey(app, g, input);
       const stem = input === '-' ? 'key' : path.basename(input).replace(/\.(pem|ppk|key|p8|pk8|der)$/i, '').replace(/\.p8$/i, '');
       const defOut = input === '-' ? '-' : path.join(path.dirname(input), stem + defaultExtension(format, k.key));
-      const target = resolveTarget(app.ctx, o.out ?? defOut, stem, Boolean(o.force));
+      const target = resolveTarget(app.ctx, o.out ?? defOut, stem + defaultExtension(format, k.key), Boolean(o.force));
       precheckTarget(target);
       const passphrase = await outputPassphrase(app.ctx, g, Boolean(o.encrypt));
       const comment = o.comment ?? k.comment ?? (input === '-' ? undefined : stem);
@@ -50,7 +50,7 @@ export function registerConvert(program: Command, app: App): void {
       const res: Record<string, unknown> = { KeyType: k.key.type, From: k.format, To: to, Encrypted: Boolean(passphrase) };
       if (target.out === '-' && app.out.json) {
         // One JSON document on stdout: the key travels inside it.
-        app.out.result({ ...res, KeyMaterial: text }, undefined);
+        await app.out.secretResult({ ...res, KeyMaterial: text });
         return;
       }
       const file = await saveText(target, text, app.ctx);

@@ -25,6 +25,7 @@ export function registerFingerprint(program: Command, app: App): void {
     .action(async (file: string, _o: unknown, cmd: Command) => {
       const g = app.globals(cmd);
       let r: { kind: 'private' | 'public'; key: PrivateKey | PublicKey };
+      let locked = false;
       try {
         r = await loadKey(app, g, file);
       } catch (e) {
@@ -36,11 +37,14 @@ export function registerFingerprint(program: Command, app: App): void {
           throw e;
         });
         r = { kind: 'public', key: half.key };
+        locked = true;
         if (half.key.type === 'rsa') app.out.note('note: the key is encrypted and no passphrase was given: CreatedFingerprint (SHA-1 of the private key) is not shown');
       }
       const key = r.key;
       const res: Record<string, unknown> = { KeyType: key.type, Bits: keyBits(key), ImportedFingerprint: importedFingerprint(key) };
       if (r.kind === 'private') res.CreatedFingerprint = createdFingerprint(r.key as PrivateKey);
+      // ED25519's created form is its one form: the public half of a locked file gives it too.
+      else if (locked && key.type === 'ed25519') res.CreatedFingerprint = res.ImportedFingerprint;
       res.Sha256 = sha256Fingerprint(key);
       const rows = [
         ['KeyType', `${key.type} ${keyBits(key)}`, ''],

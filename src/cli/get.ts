@@ -4,7 +4,7 @@
 import type { Command } from 'commander';
 import type { App } from './main.js';
 import { table } from './output.js';
-import { collect, openStoreFor, parseFilters } from './store.js';
+import { assertStoreEndpoint, collect, openStoreFor, parseFilters } from './store.js';
 
 interface GetOpts {
   id?: string[];
@@ -28,8 +28,9 @@ export function registerGet(program: Command, app: App): void {
     .addHelpText('after', '\nExamples:\n  ec2keys get\n  ec2keys get --filter Name=key-name,Values=web-* --json\n  ec2keys get my-key --include-public-key')
     .action(async (names: string[], o: GetOpts, cmd: Command) => {
       const g = app.globals(cmd);
+      assertStoreEndpoint(g);
       const filters = parseFilters(o.filter);
-      const store = await openStoreFor(app, g);
+      const store = await openStoreFor(g);
       try {
         const pairs = await store.describeKeyPairs({
           KeyNames: names.length ? names : undefined,

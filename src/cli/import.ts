@@ -10,12 +10,14 @@ import type { PublicKey } from '../keys/model.js';
 import { publicOf } from '../keys/model.js';
 import { assertPlatformAllows, type Platform } from '../keys/policy.js';
 import { parseOpenSshLine } from '../keys/ssh-public.js';
+import { decodeText } from '../keys/text.js';
 import type { ImportKeyPairInput, Tag } from '../store/types.js';
+import { stdinIsTTY } from './context.js';
 import type { App } from './main.js';
 import { readInput, readStream } from './io.js';
 import { table } from './output.js';
 import { inputPassphrase } from './passphrase.js';
-import { collect, openStoreFor, parseTags } from './store.js';
+import { assertStoreEndpoint, collect, openStoreFor, parseTags } from './store.js';
 
 interface ImportOpts {
   publicKeyFile?: string;
@@ -47,6 +49,7 @@ export function registerImport(program: Command, app: App): void {
     )
     .action(async (name: string | undefined, o: ImportOpts, cmd: Command) => {
       const g = app.globals(cmd);
+      assertStoreEndpoint(g);
       const tags = parseTags(o.tag);
       if (o.batch !== undefined) {
         if (name || o.publicKey !== undefined || o.publicKeyFile !== undefined) throw new UsageError('--batch takes names and keys from its file; give no NAME, --public-key or --public-key-file');
@@ -59,7 +62,7 @@ export function registerImport(program: Command, app: App): void {
       if (o.publicKey !== undefined) ({ bytes, what } = { bytes: Buffer.from(o.publicKey), what: '--public-key' });
       else if (o.publicKeyFile !== undefined) ({ bytes, what } = await readInput(app.ctx, o.publicKeyFile));
       else {
-        if (app.ctx.stdin.isTTY) throw new UsageError('no key given: use --public-key-file FILE, --public-key TEXT, or pipe the key on standard input');
+        if (stdinIsTTY(app.ctx)) throw new UsageError('no key given: use --public-key-file FILE, --public-key TEXT, or pipe the key on standard input');
         bytes = await readStream(app.ctx.stdin, 1024 * 1024 + 1);
         what = 'standard input';
       }
@@ -70,7 +73,7 @@ export function registerImport(program: Command, app: App): void {
       const r = given ? await readKey(bytes, ro).then((x) => ({ key: publicOf(x.key), fromPrivate: x.kind === 'private' })) : await readPublicHalf(bytes, ro);
       const pub: PublicKey = r.key;
       assertPlatformAllows(pub.type, o.platform, 'import');
-      const store = await openStoreFor(app, g);
+      const store = await openStoreFor(g);
       try {
         const res = await store.importKeyPair({ KeyName: name, PublicKey: pub, Tags: tags });
         const out = { KeyName: res.KeyName, KeyPairId: res.KeyPairId, KeyFingerprint: res.KeyFingerprint, KeyType: pub.type, Tags: res.Tags };
@@ -88,7 +91,8 @@ const LINE_KEY = /(?:^|\s)((?:ssh-|ecdsa-sha2-|sk-)\S+\s+AAAA\S*(?:\s.*)?)$/;
 
 async function importBatch(app: App, g: ReturnType<App['globals']>, file: string, platform: Platform, tags: Tag[]): Promise<void> {
   const bytes = file === '-' ? await readStream(app.ctx.stdin, 64 * 1024 * 1024) : (await readInput(app.ctx, file, 64 * 1024 * 1024)).bytes;
-  const text = bytes.toString('utf8').replace(/^\uFEFF/, '');
+  // Decoded like key files: Windows PowerShell 5.1 `Get-Content keys.txt > batch.txt` writes UTF-16LE with a BOM.
+  const text = decodeText(bytes);
   // A private key file given as the batch list (meant: --public-key-file) would otherwise come
   // back line by line as "names" in the result table: its secret printed to the terminal or a log.
   if (/-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----|^PuTTY-User-Key-File-\d+:/m.test(text)) {
@@ -117,7 +121,7 @@ async function importBatch(app: App, g: ReturnType<App['globals']>, file: string
       items.push({ name, error: new Ec2KeysError(e.code, `line ${i + 1}: ${e.message.replace(/^line \d+: /, '')}`, { hint: e.hint }) });
     }
   });
-  const store = await openStoreFor(app, g);
+  const store = await openStoreFor(g);
   try {
     const good = items.filter((x) => x.input);
     const results = good.length ? await store.importKeyPairs(good.map((x) => x.input!)) : [];
@@ -133,7 +137,7 @@ async function importBatch(app: App, g: ReturnType<App['globals']>, file: string
     );
     if (failed) {
       // The results are already printed; only the exit code remains to say it.
-      throw Object.assign(new Ec2KeysError(Codes.InvalidParameterValue, `${failed} of ${out.length} keys could not be imported`), { alreadyReported: true });
+      throw Object.assign(new Ec2KeysError(Codes.PartialFailure, `${failed} of ${out.length} keys could not be imported`), { alreadyReported: true });
     }
   } finally {
     store.close?.();

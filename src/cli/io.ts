@@ -5,26 +5,12 @@
 // or temp file behind on any failure or Ctrl-C.
 
 import { randomBytes } from 'node:crypto';
-import { execFileSync } from 'node:child_process';
+import { createRequire } from 'node:module';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Codes, Ec2KeysError } from '../errors.js';
-import type { Ctx } from './context.js';
-
-/** Temp files in flight; removed by the SIGINT handler in main.ts. */
-export const pendingTempFiles = new Set<string>();
-
-/**
- * Undo steps to run if the user presses Ctrl-C mid-command (e.g. delete a key pair just created
- * whose key file is not written yet: no orphan pair without its private key).
- */
-export const interruptHooks = new Set<() => Promise<void>>();
-
-export async function runInterruptHooks(timeoutMs = 5000): Promise<void> {
-  const all = Promise.allSettled([...interruptHooks].map((f) => f()));
-  interruptHooks.clear();
-  await Promise.race([all, new Promise((r) => setTimeout(r, timeoutMs).unref())]);
-}
+import { stdinIsTTY, type Ctx } from './context.js';
+import { pendingTempFiles } from './interrupt.js';
 
 export function fileError(e: unknown, file: string, doing: string): Ec2KeysError {
   const err = e as NodeJS.ErrnoException;
@@ -39,6 +25,10 @@ export function fileError(e: unknown, file: string, doing: string): Ec2KeysError
     EDQUOT: 'the disk quota is exceeded',
     EFBIG: 'the file is too large for this file system or ulimit',
     EEXIST: 'it already exists',
+    ENAMETOOLONG: 'the name is too long for this file system',
+    ELOOP: 'too many symbolic links in the path',
+    EBUSY: 'it is in use by another program',
+    EMFILE: 'too many open files',
   };
   const why = reasons[err?.code ?? ''] ?? err?.message ?? String(e);
   return new Ec2KeysError(Codes.FileError, `cannot ${doing} ${file}: ${why}`, { target: file });
@@ -47,7 +37,7 @@ export function fileError(e: unknown, file: string, doing: string): Ec2KeysError
 /** Read a key input: a path, or '-' for standard input. */
 export async function readInput(ctx: Ctx, file: string, maxBytes = 1024 * 1024 + 1): Promise<{ bytes: Buffer; what: string }> {
   if (file === '-') {
-    if (ctx.stdin.isTTY) throw new Ec2KeysError(Codes.Usage, 'standard input is a terminal; pipe the key in or give a file name', { exitCode: 2 });
+    if (stdinIsTTY(ctx)) throw new Ec2KeysError(Codes.Usage, 'standard input is a terminal; pipe the key in or give a file name', { exitCode: 2 });
     return { bytes: await readStream(ctx.stdin, maxBytes), what: 'standard input' };
   }
   const p = path.resolve(ctx.cwd, file);
@@ -57,10 +47,44 @@ export async function readInput(ctx: Ctx, file: string, maxBytes = 1024 * 1024 +
     if (st.size > maxBytes) {
       throw new Ec2KeysError(Codes.InvalidKeyFormat, `${file} is ${st.size} bytes; a key file is at most ${maxBytes - 1} bytes`, { target: file });
     }
-    return { bytes: await fs.promises.readFile(p), what: path.basename(file) };
+    // A device or a pipe (/dev/zero, /dev/stdin, bash's <(…)) has no size to check first: read
+    // it with the same cap, or /dev/zero is read for ever.
+    const bytes = st.isFile() ? await fs.promises.readFile(p) : readBoundedSync(p, maxBytes);
+    if (bytes.length > maxBytes) {
+      throw new Ec2KeysError(Codes.InvalidKeyFormat, `${file} is larger than ${maxBytes - 1} bytes; a key file is much smaller`, { target: file });
+    }
+    return { bytes, what: path.basename(file) };
   } catch (e) {
     if (e instanceof Ec2KeysError) throw e;
     throw fileError(e, file, 'read');
+  }
+}
+
+/**
+ * At most `maxBytes` + 1 bytes of a file (a longer one comes back one byte over the cap, for the
+ * caller to refuse): files that are devices or pipes report no size, and /dev/zero never ends.
+ */
+export function readBoundedSync(file: string, maxBytes: number): Buffer {
+  const fd = fs.openSync(file, 'r');
+  try {
+    const chunks: Buffer[] = [];
+    let n = 0;
+    while (n <= maxBytes) {
+      const b = Buffer.allocUnsafe(Math.min(65536, maxBytes + 1 - n));
+      let got: number;
+      try {
+        got = fs.readSync(fd, b, 0, b.length, null);
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code === 'EAGAIN') continue; // a non-blocking pipe with nothing yet
+        throw e;
+      }
+      if (got === 0) break;
+      chunks.push(b.subarray(0, got));
+      n += got;
+    }
+    return Buffer.concat(chunks);
+  } finally {
+    fs.closeSync(fd);
   }
 }
 
@@ -82,8 +106,32 @@ export interface WriteSecretOptions {
   platform?: NodeJS.Platform;
 }
 
+/** The longest file name (bytes of UTF-8) ext4, tmpfs, APFS and NTFS take. */
+export const NAME_MAX = 255;
+
+/** `.NAME.RANDOM.tmp` for the file NAME, its NAME part cut so the whole fits NAME_MAX. */
+export function tempNameFor(base: string, random: string): string {
+  const room = NAME_MAX - `.${random}.tmp`.length - 1;
+  return `.${cutToBytes(base, room)}.${random}.tmp`;
+}
+
+/** At most `max` bytes of UTF-8, cut at a character boundary. */
+export function cutToBytes(s: string, max: number): string {
+  if (Buffer.byteLength(s) <= max) return s;
+  let out = '';
+  for (const c of s) {
+    if (Buffer.byteLength(out + c) > max) break;
+    out += c;
+  }
+  return out;
+}
+
 /** Fail early (before any key pair is created) if `file` exists and --force was not given, or its folder is missing. */
 export function checkWritable(file: string, force = false): void {
+  if (Buffer.byteLength(path.basename(file)) > NAME_MAX) {
+    const e = fileError(Object.assign(new Error(), { code: 'ENAMETOOLONG' }), file, 'write');
+    throw new Ec2KeysError(e.code, e.message, { target: file, hint: `choose a file name of at most ${NAME_MAX} bytes with --out` });
+  }
   const dir = path.dirname(file);
   let st: fs.Stats;
   try {
@@ -92,7 +140,29 @@ export function checkWritable(file: string, force = false): void {
     throw fileError(e, dir, 'write into folder');
   }
   if (!st.isDirectory()) throw fileError(Object.assign(new Error(), { code: 'ENOTDIR' }), dir, 'write into folder');
-  if (!force && fs.existsSync(file)) throw fileExists(file);
+  // One lstat for both questions; a dangling symlink counts as there (link(2) would meet it too).
+  if (refuseSpecialFile(file) && !force) throw fileExists(file);
+}
+
+/**
+ * A key file is written as a new file renamed into place, so a device, pipe or socket at the
+ * target would be REPLACED by a regular file holding the key (`--out /dev/null --force` as root
+ * turned /dev/null into a private key file). Those are refused, with or without --force.
+ * Returns whether anything is at `file`.
+ */
+function refuseSpecialFile(file: string): boolean {
+  let st: fs.Stats;
+  try {
+    st = fs.lstatSync(file);
+  } catch {
+    return false; // nothing there (or unreadable: the write reports it)
+  }
+  const kind = st.isCharacterDevice() ? 'a character device' : st.isBlockDevice() ? 'a block device' : st.isFIFO() ? 'a named pipe' : st.isSocket() ? 'a socket' : undefined;
+  if (!kind) return true;
+  throw new Ec2KeysError(Codes.FileError, `${file} is ${kind}, not a file: a key file is written as a new file and renamed into place, which would replace it`, {
+    target: file,
+    hint: "use --out - to write the key to standard output (and redirect that), or name a regular file",
+  });
 }
 
 export function fileExists(file: string): Ec2KeysError {
@@ -110,7 +180,9 @@ export function fileExists(file: string): Ec2KeysError {
 export async function writeSecretFile(file: string, data: string | Buffer, opts: WriteSecretOptions = {}): Promise<string> {
   const abs = path.resolve(file);
   const dir = path.dirname(abs);
-  const tmp = path.join(dir, `.${path.basename(abs)}.${randomBytes(6).toString('hex')}.tmp`);
+  // The temp name holds the final one (a leftover says whose it is), cut to fit: a 240-character
+  // key name has a valid file name, but `.NAME.RANDOM.tmp` would be too long for the file system.
+  const tmp = path.join(dir, tempNameFor(path.basename(abs), randomBytes(6).toString('hex')));
   const platform = opts.platform ?? process.platform;
   let fd: number | undefined;
   pendingTempFiles.add(tmp);
@@ -132,6 +204,7 @@ export async function writeSecretFile(file: string, data: string | Buffer, opts:
       fd = undefined;
     }
     if (opts.force) {
+      refuseSpecialFile(abs); // again: one may have appeared since checkWritable
       try {
         fs.renameSync(tmp, abs);
       } catch (e) {
@@ -189,6 +262,8 @@ export function restrictWindowsAcl(file: string): void {
   if (!user) throw new Ec2KeysError(Codes.FileError, `cannot restrict ${file} to its owner: USERNAME is not set`);
   try {
     // The child gets no passphrase: EC2KEYS_PASSPHRASE / EC2KEYS_NEW_PASSPHRASE stay in this process.
+    // child_process costs ~7 ms at start (it loads net and streams): only when needed.
+    const { execFileSync } = createRequire(import.meta.url)('node:child_process') as typeof import('node:child_process');
     execFileSync('icacls', [file, '/inheritance:r', '/grant:r', `${user}:F`], { stdio: 'ignore', windowsHide: true, env: withoutSecrets(process.env) });
   } catch (e) {
     throw new Ec2KeysError(Codes.FileError, `cannot restrict ${file} to its owner (icacls failed)`, { cause: e, target: file });
@@ -200,16 +275,4 @@ export function withoutSecrets(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   const out: NodeJS.ProcessEnv = {};
   for (const [k, v] of Object.entries(env)) if (!/^EC2KEYS_(NEW_)?PASSPHRASE$/i.test(k)) out[k] = v;
   return out;
-}
-
-/** Remove the temp files of writes cut short (SIGINT). */
-export function cleanupTempFiles(): void {
-  for (const f of pendingTempFiles) {
-    try {
-      fs.unlinkSync(f);
-    } catch {
-      /* gone */
-    }
-  }
-  pendingTempFiles.clear();
 }

@@ -4,20 +4,9 @@
 
 import { Command, CommanderError, Option } from 'commander';
 import { Codes, Ec2KeysError, UsageError, isEc2KeysError } from '../errors.js';
-import { processCtx, type Ctx, type GlobalOptions } from './context.js';
-import { cleanupTempFiles, runInterruptHooks } from './io.js';
-import { Reporter, internalError } from './output.js';
-import { registerFingerprint } from './fingerprint.js';
-import { registerPassword } from './password.js';
-import { registerProtect } from './protect.js';
-import { registerConvert } from './convert.js';
-import { registerNew } from './new.js';
-import { registerImport } from './import.js';
-import { registerGet } from './get.js';
-import { registerRemove } from './remove.js';
-import { registerVerify } from './verify.js';
-import { registerPush } from './push.js';
-import { registerRetrieve } from './retrieve.js';
+import { processCtx, stdinIsTTY, type Ctx, type GlobalOptions } from './context.js';
+import { interrupt, interruptedError, interruption } from './interrupt.js';
+import { Reporter, drained, internalError } from './output.js';
 
 declare const __EC2KEYS_VERSION__: string | undefined;
 
@@ -35,6 +24,7 @@ export interface App {
   globals(cmd: Command): GlobalOptions;
 }
 
+/** The program with its global options only (buildProgram adds the commands). */
 export function createProgram(app: App): Command {
   const program = new Command('ec2keys');
   program
@@ -69,17 +59,74 @@ Examples:
   ec2keys convert my-key.pem --to ppk
   ec2keys password --data-file blob.txt --key my-key.ppk`,
     );
-  registerNew(program, app);
-  registerImport(program, app);
-  registerGet(program, app);
-  registerRemove(program, app);
-  registerVerify(program, app);
-  registerPush(program, app);
-  registerRetrieve(program, app);
-  registerFingerprint(program, app);
-  registerConvert(program, app);
-  registerPassword(program, app);
-  registerProtect(program, app);
+  return program;
+}
+
+type Register = (program: Command, app: App) => void;
+
+/**
+ * The commands, in help order, each loaded only when needed: a run registers just the command
+ * on its line (start-up is paid per process, issue #6 §4), and all of them for help, a mistyped
+ * command (suggestions) or no command at all.
+ */
+const COMMANDS: { names: string[]; load: () => Promise<Register> }[] = [
+  { names: ['new'], load: async () => (await import('./new.js')).registerNew },
+  { names: ['import'], load: async () => (await import('./import.js')).registerImport },
+  { names: ['get', 'list'], load: async () => (await import('./get.js')).registerGet },
+  { names: ['remove', 'rm'], load: async () => (await import('./remove.js')).registerRemove },
+  { names: ['verify'], load: async () => (await import('./verify.js')).registerVerify },
+  { names: ['push'], load: async () => (await import('./push.js')).registerPush },
+  { names: ['retrieve'], load: async () => (await import('./retrieve.js')).registerRetrieve },
+  { names: ['fingerprint'], load: async () => (await import('./fingerprint.js')).registerFingerprint },
+  { names: ['convert'], load: async () => (await import('./convert.js')).registerConvert },
+  { names: ['password'], load: async () => (await import('./password.js')).registerPassword },
+  { names: ['protect'], load: async () => (await import('./protect.js')).registerProtect },
+];
+
+/** The command word of argv: the first operand, skipping global options and their values. */
+export function commandWord(program: Command, argv: string[]): string | undefined {
+  const i = commandIndex(program, argv);
+  return i === undefined ? undefined : argv[i];
+}
+
+function commandIndex(program: Command, argv: string[]): number | undefined {
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === '--') return undefined;
+    if (!a.startsWith('-') || a === '-') return i;
+    if (!a.startsWith('--') || a.includes('=')) continue;
+    const opt = program.options.find((o) => o.long === a);
+    if (opt && (opt.required || opt.optional)) i++;
+  }
+  return undefined;
+}
+
+/**
+ * `ec2keys help WORD` where WORD is no command: commander would print the main help and exit 0.
+ * Returns argv without the `help`, so that it is parsed, and so reported, exactly as `ec2keys WORD`
+ * is (Ec2Keys.Usage "unknown command 'WORD'" with commander's "Did you mean" suggestion, exit 2);
+ * else argv unchanged (`help`, `help new`, `help rm`).
+ */
+export function withoutUnknownHelpTopic(program: Command, argv: string[]): string[] {
+  const i = commandIndex(program, argv);
+  if (i === undefined || argv[i] !== 'help') return argv;
+  const rest = argv.slice(i + 1);
+  const j = commandIndex(program, rest);
+  if (j === undefined) return argv;
+  const topic = rest[j];
+  const known = topic === 'help' || program.commands.some((c) => c.name() === topic || c.aliases().includes(topic));
+  return known ? argv : [...argv.slice(0, i), ...rest];
+}
+
+/** The program with the command of `argv` registered, or every command when argv names none. */
+export async function buildProgram(app: App, argv?: string[]): Promise<Command> {
+  const program = createProgram(app);
+  const word = argv ? commandWord(program, argv) : undefined;
+  const one = word === undefined ? undefined : COMMANDS.find((c) => c.names.includes(word));
+  // `ec2keys --version` (no command, no help) needs none of them.
+  const versionOnly = argv !== undefined && word === undefined && argv.some((a) => a === '-V' || a === '--version') && !argv.some((a) => a === '-h' || a === '--help');
+  const registers = versionOnly ? [] : await Promise.all((one ? [one] : COMMANDS).map((c) => c.load()));
+  for (const register of registers) register(program, app);
   for (const c of program.commands) {
     c.exitOverride().configureOutput({
       writeOut: (s) => app.ctx.stdout.write(s),
@@ -96,14 +143,22 @@ export function resolveGlobals(ctx: Ctx, cmd: Command): GlobalOptions {
   const storeRaw = (o.store as string | undefined) ?? env.EC2KEYS_STORE ?? 'local';
   if (storeRaw !== 'local' && storeRaw !== 'ec2') throw new UsageError(`EC2KEYS_STORE is "${storeRaw}"; allowed: local, ec2`);
   const ci = isCi(env);
+  // An empty EC2KEYS_ENDPOINT_URL counts as not set (as EC2KEYS_PASSPHRASE does); an empty
+  // --endpoint-url is kept, and refused where an endpoint is used (assertEndpointUrl).
+  const endpointFlag = o.endpointUrl as string | undefined;
+  const endpointUrl = endpointFlag ?? (env.EC2KEYS_ENDPOINT_URL || undefined);
   return {
     store: storeRaw,
     home: (o.home as string | undefined) ?? env.EC2KEYS_HOME,
     region: (o.region as string | undefined) ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION,
     profile: (o.profile as string | undefined) ?? env.AWS_PROFILE,
-    endpointUrl: (o.endpointUrl as string | undefined) ?? env.EC2KEYS_ENDPOINT_URL,
+    endpointUrl,
+    endpointUrlFrom: endpointUrl === undefined ? undefined : endpointFlag !== undefined ? '--endpoint-url' : 'EC2KEYS_ENDPOINT_URL',
     json: Boolean(o.json),
-    interactive: o.input !== false && !ci && Boolean(ctx.stdin.isTTY),
+    // A getter: asking whether stdin is a terminal costs start-up time, and most commands never prompt.
+    get interactive() {
+      return o.input !== false && !ci && stdinIsTTY(ctx);
+    },
     passphraseFile: o.passphraseFile as string | undefined,
     newPassphraseFile: o.newPassphraseFile as string | undefined,
     allowExpensiveKdf: Boolean(o.allowExpensiveKdf),
@@ -120,7 +175,6 @@ function isCi(env: NodeJS.ProcessEnv): boolean {
  * then). --json, --version or --help keep their plain meaning.
  */
 function wantsWizard(program: Command, argv: string[], ctx: Ctx): boolean {
-  if (!ctx.stdin.isTTY || !ctx.stdout.isTTY || isCi(ctx.env)) return false;
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--no-input' || a === '--json' || !a.startsWith('--') || a === '--') return false;
@@ -129,7 +183,8 @@ function wantsWizard(program: Command, argv: string[], ctx: Ctx): boolean {
     if (!opt || opt.long === '--version') return false;
     if (opt.required && eq < 0) i++;
   }
-  return true;
+  // Checked last: the line above settles most runs without asking the terminal (costs start-up).
+  return stdinIsTTY(ctx) && Boolean(ctx.stdout.isTTY) && !isCi(ctx.env);
 }
 
 export interface RunOptions {
@@ -139,22 +194,40 @@ export interface RunOptions {
   asked?: number;
 }
 
+/**
+ * commander's messages in our style (style.md: lower case after the code, no closing period):
+ * "too many arguments for 'new'. Expected 1 argument but got 2." becomes "too many arguments for
+ * 'new'; expected 1 argument but got 2". Only the first line; a "(Did you mean …?)" line stays.
+ */
+export function commanderText(message: string): string {
+  const [first, ...rest] = message.replace(/^error: /, '').split('\n');
+  const line = first.replace(/\.\s+([A-Z])(?=[a-z])/g, (_m, c: string) => `; ${c.toLowerCase()}`).replace(/\.$/, '');
+  return [line, ...rest].join('\n');
+}
+
 /** Run the CLI; returns the exit code. Never throws. */
 export async function run(argv: string[], ctx: Ctx = processCtx(), opts: RunOptions = {}): Promise<number> {
   const json = argv.includes('--json');
   const out = new Reporter(ctx, json);
   const app: App = { ctx, out, globals: (cmd) => resolveGlobals(ctx, cmd) };
+  // SIGINT (Ctrl-C, or `kill -INT` from a script): reported like every other error (cli.md), as
+  // Ec2Keys.Interrupted. The stderr line at once (undoing may take seconds; on a terminal after a
+  // new line, past the ^C or a progress line), the hint (a side effect still running after the
+  // wait) and the --json document once the undo is done, then exit 130 when both are written.
   const onSigint = () => {
-    cleanupTempFiles();
-    ctx.stderr.write('\nec2keys: interrupted\n');
-    void runInterruptHooks().finally(() => {
-      cleanupTempFiles();
-      process.exit(130);
-    });
+    if (ctx.stderr.isTTY) ctx.stderr.write('\n');
+    out.errorText(interruptedError(), false);
+    void interrupt()
+      .then((warning) => {
+        const err = interruptedError(warning);
+        if (err.hint) ctx.stderr.write(`hint: ${err.hint}\n`);
+        out.errorDocument(err);
+      })
+      .finally(() => Promise.all([drained(ctx.stdout), drained(ctx.stderr)]).finally(() => process.exit(130)));
   };
   if (!opts.nested) process.once('SIGINT', onSigint);
   try {
-    const program = createProgram(app);
+    const program = await buildProgram(app, argv);
     if (!opts.nested && wantsWizard(program, argv, ctx)) {
       const { runWizard } = await import('./wizard.js');
       return await runWizard(argv, ctx);
@@ -163,14 +236,15 @@ export async function run(argv: string[], ctx: Ctx = processCtx(), opts: RunOpti
       program.outputHelp();
       return 0;
     }
-    await program.parseAsync(argv, { from: 'user' });
-    return 0;
+    await program.parseAsync(withoutUnknownHelpTopic(program, argv), { from: 'user' });
+    // Done, but SIGINT came meanwhile: its handler is exiting 130; say the same should the loop empty first.
+    return interruption.interrupted && !opts.nested ? 130 : 0;
   } catch (e) {
     let err: Ec2KeysError;
     if (e instanceof CommanderError) {
       if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return 0;
       // `--passphrase=secret` is an unknown option whose text holds a secret: name the option only.
-      const msg = e.message.replace(/^error: /, '').replace(/(unknown option '[^'=]+)=[^']*'/, "$1'");
+      const msg = commanderText(e.message).replace(/(unknown option '[^'=]+)=[^']*'/, "$1'");
       const secretLike = e.code === 'commander.unknownOption' && /pass(word|phrase)|secret/i.test(msg);
       err = new UsageError(msg, {
         hint: secretLike
@@ -183,7 +257,7 @@ export async function run(argv: string[], ctx: Ctx = processCtx(), opts: RunOpti
       err = internalError(e, ctx.env);
     }
     // A value missing on a terminal (`ec2keys new` without a name): ask for it and run again.
-    if (err.exitCode === 2 && (opts.asked ?? 0) < 3 && ctx.stdin.isTTY && ctx.stderr.isTTY) {
+    if (err.exitCode === 2 && (opts.asked ?? 0) < 3 && stdinIsTTY(ctx) && ctx.stderr.isTTY) {
       try {
         const { fillMissing } = await import('./wizard.js');
         const next = await fillMissing(argv, ctx);
@@ -192,11 +266,13 @@ export async function run(argv: string[], ctx: Ctx = processCtx(), opts: RunOpti
         err = isEc2KeysError(e2) ? e2 : internalError(e2, ctx.env);
       }
     }
-    out.error(err);
+    // After SIGINT the handler reports Ec2Keys.Interrupted and owns the exit: whatever the cut-short
+    // command threw since (the refusal of its next side effect, or a failure the undo caused) is not a second error.
+    if (!interruption.interrupted) out.error(err);
     if (ctx.env.EC2KEYS_DEBUG && (err.code === Codes.Internal || ctx.env.EC2KEYS_DEBUG === '2')) {
       ctx.stderr.write(String((err.cause as Error)?.stack ?? err.stack) + '\n');
     }
-    return err.exitCode;
+    return interruption.interrupted && !opts.nested ? 130 : err.exitCode;
   } finally {
     if (!opts.nested) process.removeListener('SIGINT', onSigint);
   }

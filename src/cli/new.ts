@@ -12,11 +12,11 @@ import { readPrivateKey } from '../keys/detect.js';
 import { assertPlatformAllows, type Platform } from '../keys/policy.js';
 import type { CreateKeyPairOutput, KeyPairStore, RsaBits } from '../store/types.js';
 import type { GlobalOptions } from './context.js';
-import { interruptHooks } from './io.js';
+import { critical, interruptHooks } from './interrupt.js';
 import type { App } from './main.js';
 import { outputPassphrase } from './passphrase.js';
 import { defaultExtension, parseFormat, parsePpkVersion, precheckTarget, resolveTarget, safeFileStem, saveText, serialize, type SaveTarget } from './save.js';
-import { collect, openStoreFor, parseTags } from './store.js';
+import { assertStoreEndpoint, collect, openStoreFor, parseTags } from './store.js';
 import type { OutputFormat } from '../keys/write.js';
 
 interface NewOpts {
@@ -47,7 +47,7 @@ export function registerNew(program: Command, app: App): void {
     .addOption(new Option('--ppk-version <n>', 'PPK version with --format ppk').choices(['3', '2']).default('3'))
     .addOption(new Option('--platform <platform>', 'where the key will be used').choices(['windows', 'linux']).default('windows'))
     .option('--tag <key=value>', 'tag the key pair (repeatable)', collect)
-    .option('-o, --out <file>', "where to save the private key, or '-' for standard output (default: ./<name>.pem|.ppk|.key)")
+    .option('-o, --out <file>', "where to save the private key: a file, a folder (<name>.pem|.ppk|.key in it), or '-' for standard output (default: ./<name>.pem|.ppk|.key)")
     .option('--encrypt', 'ask for a passphrase to protect the key file (or give --new-passphrase-file / EC2KEYS_NEW_PASSPHRASE)')
     .option('-f, --force', 'replace the key file if it exists')
     .addHelpText(
@@ -56,18 +56,23 @@ export function registerNew(program: Command, app: App): void {
     )
     .action(async (name: string, o: NewOpts, cmd: Command) => {
       const g = app.globals(cmd);
+      assertStoreEndpoint(g);
       if (o.type === 'ed25519' && o.bits) throw new UsageError('--bits applies to RSA keys only (ED25519 keys have a fixed size)');
       assertPlatformAllows(o.type, o.platform, 'create');
       const format = parseFormat(o.format, 'pem');
       const ppkVersion = parsePpkVersion(o.ppkVersion);
       const tags = parseTags(o.tag);
       const target = resolveTarget(app.ctx, o.out, safeFileStem(name) + defaultExtension(format, { type: o.type }), Boolean(o.force));
-      precheckTarget(target);
+      precheckTarget(target, `the key pair ${name} would have no private key`);
       const passphrase = await outputPassphrase(app.ctx, g, Boolean(o.encrypt));
-      const store = await openStoreFor(app, g);
+      const store = await openStoreFor(g);
       try {
-        const created = await store.createKeyPair({ KeyName: name, KeyType: o.type, Bits: o.bits ? (Number(o.bits) as RsaBits) : undefined, Tags: tags });
-        const saved = await saveOrRollBack(app, g, store, created, { target, format, ppkVersion, passphrase, comment: name });
+        // The pair and its undo step come into being together (one critical section): a Ctrl-C
+        // at any moment either finds no pair or finds the hook that deletes it again.
+        const { created, undo } = await critical(async () => {
+          const c = await store.createKeyPair({ KeyName: name, KeyType: o.type, Bits: o.bits ? (Number(o.bits) as RsaBits) : undefined, Tags: tags });
+          return { created: c, undo: rollbackOnInterrupt(store, c) };
+        });
         const res: Record<string, unknown> = {
           KeyName: created.KeyName,
           KeyPairId: created.KeyPairId,
@@ -75,8 +80,11 @@ export function registerNew(program: Command, app: App): void {
           KeyType: o.type,
           Tags: created.Tags,
         };
+        // --out - --json: the document holding KeyMaterial is the key's only copy; it is written
+        // as the save (a stdout that takes nothing deletes the pair again).
+        const emitJson = target.out === '-' && app.out.json ? (text: string) => app.out.secretResult({ ...res, KeyMaterial: text }) : undefined;
+        const saved = await saveOrRollBack(app, g, store, created, { target, format, ppkVersion, passphrase, comment: name, emitJson }, undo);
         if (saved.file) res.KeyFile = saved.file;
-        if (target.out === '-' && app.out.json) res.KeyMaterial = saved.text;
         const text = [
           `created key pair ${created.KeyName} (${created.KeyPairId}) in ${store.kind === 'local' ? 'the local registry' : 'EC2'}, ${store.region}`,
           `fingerprint ${created.KeyFingerprint}`,
@@ -84,8 +92,7 @@ export function registerNew(program: Command, app: App): void {
         if (saved.file) {
           text.push(`private key saved to ${saved.file} (${format === 'ppk' ? `ppk${ppkVersion}` : format}${passphrase ? ', encrypted' : ''}, owner-only)`);
           app.out.result(res, text);
-        } else if (app.out.json) app.out.result(res, undefined);
-        else app.out.note(text.join('\n'));
+        } else if (!app.out.json) app.out.note(text.join('\n'));
       } finally {
         store.close?.();
       }
@@ -98,11 +105,45 @@ export interface SaveSpec {
   ppkVersion: 2 | 3;
   passphrase?: string;
   comment: string;
+  /** With `--out -` and --json: writes the result document holding the key (it is the save). */
+  emitJson?: (text: string) => Promise<void>;
+}
+
+/** Deletes a just-created pair again; runs at most once, whoever asks first (the command or Ctrl-C). */
+export interface Undo {
+  run(): Promise<void>;
+  /** The key file is saved: the pair stays, and Ctrl-C no longer deletes it. */
+  keep(): void;
+}
+
+/** Register the rollback of `created` as an interrupt hook (call it in the critical section that created the pair). */
+export function rollbackOnInterrupt(store: KeyPairStore, created: CreateKeyPairOutput): Undo {
+  let once: Promise<void> | undefined;
+  const run = () =>
+    (once ??= (async () => {
+      await store.deleteKeyPair({ KeyPairId: created.KeyPairId });
+      // An endpoint that ignores KeyPairId on DeleteKeyPair answers Return true and deletes nothing
+      // (moto 5.2.1 does): look again, and if OUR pair (same id) is still there, delete it by name.
+      if (store.kind !== 'local') {
+        let still = false;
+        try {
+          const [p] = await store.describeKeyPairs({ KeyNames: [created.KeyName] });
+          still = p?.KeyPairId === created.KeyPairId;
+        } catch (e) {
+          if (!(e instanceof Ec2KeysError && e.code === Codes.NotFound)) throw e;
+        }
+        if (still) await store.deleteKeyPair({ KeyName: created.KeyName });
+      }
+    })());
+  interruptHooks.add(run);
+  return { run, keep: () => interruptHooks.delete(run) };
 }
 
 /**
  * Convert KeyMaterial (PKCS#1 PEM / OpenSSH, as EC2 returns it) to the chosen format and save it.
- * If anything fails — or Ctrl-C arrives — the just-created pair is deleted again.
+ * If anything fails, the just-created pair is deleted again (`undo`, registered when the pair
+ * was created, also runs on Ctrl-C). Saving the file and dropping the undo hook are one critical
+ * section: after Ctrl-C either both the pair and its key file exist, or neither.
  */
 export async function saveOrRollBack(
   app: App,
@@ -110,23 +151,8 @@ export async function saveOrRollBack(
   store: KeyPairStore,
   created: CreateKeyPairOutput,
   spec: SaveSpec,
+  undo: Undo = rollbackOnInterrupt(store, created),
 ): Promise<{ file?: string; text: string }> {
-  const rollback = async () => {
-    await store.deleteKeyPair({ KeyPairId: created.KeyPairId });
-    // An endpoint that ignores KeyPairId on DeleteKeyPair answers Return true and deletes nothing
-    // (moto 5.2.1 does): look again, and if OUR pair (same id) is still there, delete it by name.
-    if (store.kind !== 'local') {
-      let still = false;
-      try {
-        const [p] = await store.describeKeyPairs({ KeyNames: [created.KeyName] });
-        still = p?.KeyPairId === created.KeyPairId;
-      } catch (e) {
-        if (!(e instanceof Ec2KeysError && e.code === Codes.NotFound)) throw e;
-      }
-      if (still) await store.deleteKeyPair({ KeyName: created.KeyName });
-    }
-  };
-  interruptHooks.add(rollback);
   try {
     let text: string;
     if (spec.format === 'pem' && !spec.passphrase && created.KeyMaterial.startsWith('-----BEGIN RSA PRIVATE KEY-----')) {
@@ -135,19 +161,22 @@ export async function saveOrRollBack(
       const parsed = await readPrivateKey(Buffer.from(created.KeyMaterial), { what: 'the new key' });
       text = await serialize(parsed.key, spec.format, { passphrase: spec.passphrase, comment: spec.comment, ppkVersion: spec.ppkVersion });
     }
-    if (spec.target.out === '-' && app.out.json) return { text };
-    const file = await saveText(spec.target, text, app.ctx);
-    return { file, text };
+    return await critical(async () => {
+      const file = spec.emitJson ? (await spec.emitJson(text), undefined) : await saveText(spec.target, text, app.ctx);
+      undo.keep();
+      return { file, text };
+    });
   } catch (e) {
-    let undo = 'the key pair was deleted again, so none is left without its private key';
+    if (e instanceof Ec2KeysError && e.code === Codes.Interrupted) throw e; // the SIGINT handler undoes
+    let undone = 'the key pair was deleted again, so none is left without its private key';
     try {
-      await rollback();
+      await undo.run();
     } catch {
-      undo = `the key pair ${created.KeyName} (${created.KeyPairId}) could not be deleted again: delete it with \`ec2keys remove --id ${created.KeyPairId} --yes\``;
+      undone = `the key pair ${created.KeyName} (${created.KeyPairId}) could not be deleted again: delete it with \`ec2keys remove --id ${created.KeyPairId} --yes\``;
+    } finally {
+      undo.keep();
     }
-    if (e instanceof Ec2KeysError) throw new Ec2KeysError(e.code, `${e.message}; ${undo}`, { hint: e.hint, target: e.target, exitCode: e.exitCode });
+    if (e instanceof Ec2KeysError) throw new Ec2KeysError(e.code, `${e.message}; ${undone}`, { hint: e.hint, target: e.target, exitCode: e.exitCode });
     throw e;
-  } finally {
-    interruptHooks.delete(rollback);
   }
 }

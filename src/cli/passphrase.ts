@@ -2,20 +2,21 @@
 // terminal — never from a plain argument (argv is visible to every user of the machine).
 // The prompt library is loaded only when a prompt is really shown.
 
-import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { Codes, Ec2KeysError } from '../errors.js';
+import { Codes, Ec2KeysError, UsageError } from '../errors.js';
 import { decodeText } from '../keys/text.js';
 import type { PassphraseSource } from '../keys/types.js';
-import type { Ctx, GlobalOptions } from './context.js';
-import { fileError } from './io.js';
+import { stdinIsTTY, type Ctx, type GlobalOptions } from './context.js';
+import { interruptedError } from './interrupt.js';
+import { fileError, readBoundedSync } from './io.js';
 
 /** First line of a passphrase file, without its line ending. An empty file is an empty passphrase. */
 export function readPassphraseFile(ctx: Ctx, file: string): string {
   let text: string;
   try {
-    const buf = fs.readFileSync(path.resolve(ctx.cwd, file));
-    if (buf.length > 64 * 1024) throw new Ec2KeysError(Codes.Usage, `${file} is too large for a passphrase file`, { exitCode: 2 });
+    // Bounded: the "file" may be a device or a pipe (/dev/stdin, <(…), or /dev/zero by mistake).
+    const buf = readBoundedSync(path.resolve(ctx.cwd, file), 64 * 1024);
+    if (buf.length > 64 * 1024) throw new Ec2KeysError(Codes.Usage, `${file} is too large for a passphrase file (more than 64 KiB)`, { exitCode: 2 });
     // Decoded like key files: Windows PowerShell 5.1 `'secret' > pass.txt` writes UTF-16LE with a
     // BOM and CRLF, which read as UTF-8 would be a wrong passphrase.
     text = decodeText(buf);
@@ -27,7 +28,7 @@ export function readPassphraseFile(ctx: Ctx, file: string): string {
 }
 
 export function canPrompt(ctx: Ctx, g: GlobalOptions): boolean {
-  return g.interactive && Boolean(ctx.stdin.isTTY) && Boolean(ctx.stderr.isTTY);
+  return g.interactive && stdinIsTTY(ctx) && Boolean(ctx.stderr.isTTY);
 }
 
 /** Source for the passphrase of a key being read. */
@@ -51,11 +52,37 @@ export function inputPassphrase(ctx: Ctx, g: GlobalOptions): PassphraseSource {
   return { get: async () => undefined };
 }
 
-/** The passphrase for a key being written; undefined = write it unencrypted. */
-export async function outputPassphrase(ctx: Ctx, g: GlobalOptions, askIfTty: boolean): Promise<string | undefined> {
-  if (g.newPassphraseFile !== undefined) return readPassphraseFile(ctx, g.newPassphraseFile) || undefined;
-  if (ctx.env.EC2KEYS_NEW_PASSPHRASE !== undefined) return ctx.env.EC2KEYS_NEW_PASSPHRASE || undefined;
-  if (askIfTty && canPrompt(ctx, g)) {
+/**
+ * The passphrase for a key being written; undefined = write it unencrypted. `encrypt` (--encrypt)
+ * asks on a terminal, and makes "no passphrase" an error: without a terminal, --new-passphrase-file
+ * or EC2KEYS_NEW_PASSPHRASE, --encrypt used to write the key in the clear and say nothing.
+ *
+ * --new-passphrase-file asks for encryption: a file whose first line is empty is a usage error
+ * (it used to write the key UNENCRYPTED, exit 0). An empty EC2KEYS_NEW_PASSPHRASE counts as not
+ * set, as an empty EC2KEYS_PASSPHRASE does (a wrapper that clears it must not mean anything).
+ */
+export async function outputPassphrase(ctx: Ctx, g: GlobalOptions, encrypt: boolean): Promise<string | undefined> {
+  if (g.newPassphraseFile !== undefined) {
+    const file = g.newPassphraseFile;
+    const given = readPassphraseFile(ctx, file);
+    if (given === '') {
+      throw new UsageError(
+        encrypt
+          ? `--encrypt asks for an encrypted key, but the new passphrase (first line of ${file}) is empty`
+          : `the new passphrase (first line of --new-passphrase-file ${file}) is empty; an empty passphrase would leave the key unencrypted`,
+        { hint: `put the passphrase in the first line of ${file}, or leave out --new-passphrase-file${encrypt ? ' and --encrypt' : ''} to write the key unencrypted`, target: file },
+      );
+    }
+    return given;
+  }
+  const env = ctx.env.EC2KEYS_NEW_PASSPHRASE;
+  if (env) return env;
+  if (encrypt && !canPrompt(ctx, g)) {
+    throw new UsageError(`--encrypt needs a new passphrase and there is no terminal to ask on${env === '' ? ' (EC2KEYS_NEW_PASSPHRASE is empty, which counts as not set)' : ''}`, {
+      hint: 'give it with --new-passphrase-file FILE (first line) or EC2KEYS_NEW_PASSPHRASE, or leave out --encrypt',
+    });
+  }
+  if (encrypt) {
     for (;;) {
       const a = await promptHidden(ctx, 'New passphrase (empty for none):');
       if (!a) return undefined;
@@ -79,7 +106,7 @@ export async function promptHidden(ctx: Ctx, message: string): Promise<string> {
 /** @inquirer throws ExitPromptError on Ctrl-C: that is exit 130, not a failure. */
 export function interruptedOr(e: unknown): unknown {
   if (e && typeof e === 'object' && (e as Error).name === 'ExitPromptError') {
-    return new Ec2KeysError(Codes.Interrupted, 'interrupted', { exitCode: 130 });
+    return interruptedError();
   }
   return e;
 }

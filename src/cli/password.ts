@@ -4,10 +4,13 @@
 
 import type { Command } from 'commander';
 import { UsageError } from '../errors.js';
+import { decodeText } from '../keys/text.js';
 import { decryptPassword, passwordNotReady } from '../password/decrypt.js';
+import { stdinIsTTY } from './context.js';
 import type { App } from './main.js';
 import { readInput, readStream } from './io.js';
 import { loadPrivateKey } from './keyinput.js';
+import { assertEndpointUrl } from './store.js';
 
 interface PasswordOpts {
   key?: string;
@@ -41,17 +44,27 @@ export function registerPassword(program: Command, app: App): void {
       const sources = [o.data !== undefined, o.dataFile !== undefined, o.instanceId !== undefined].filter(Boolean).length;
       if (sources > 1) throw new UsageError('give only one of --data, --data-file and --instance-id');
       if (o.wait && !o.instanceId) throw new UsageError('--wait needs --instance-id');
+      // Standard input is one stream: read as the password data first, nothing was left for the
+      // key (`--data-file - --key -` said "InvalidKey.Format: standard input is empty").
+      if (o.key === '-' && (o.dataFile === '-' || sources === 0)) {
+        throw new UsageError(
+          `standard input can feed only one of the key and the password data, and both would come from it (--key - with ${o.dataFile === '-' ? '--data-file -' : 'no --data, --data-file or --instance-id'})`,
+          { hint: 'save one of them to a file: --key FILE with the data on standard input, or --key - with --data-file FILE (or --data TEXT)' },
+        );
+      }
+      if (o.instanceId !== undefined) assertEndpointUrl(g);
       let data: string;
       if (o.data !== undefined) data = o.data;
-      else if (o.dataFile !== undefined) data = (await readInput(app.ctx, o.dataFile)).bytes.toString('utf8');
+      // Decoded like key files: Windows PowerShell 5.1 `… --output text > blob.txt` writes UTF-16LE with a BOM.
+      else if (o.dataFile !== undefined) data = decodeText((await readInput(app.ctx, o.dataFile)).bytes);
       else if (o.instanceId !== undefined) {
         const { fetchPasswordData } = await import('./password-fetch.js');
         data = await fetchPasswordData(app, g, o.instanceId, { wait: Boolean(o.wait), timeoutSeconds: parseTimeout(o.timeout) });
       } else {
-        if (app.ctx.stdin.isTTY) {
+        if (stdinIsTTY(app.ctx)) {
           throw new UsageError('no password data: give --data, --data-file, --instance-id, or pipe it on standard input');
         }
-        data = (await readStream(app.ctx.stdin, 64 * 1024)).toString('utf8');
+        data = decodeText(await readStream(app.ctx.stdin, 64 * 1024));
       }
       if (data.trim() === '') throw passwordNotReady(o.instanceId);
       const k = await loadPrivateKey(app, g, o.key!);

@@ -41,31 +41,45 @@ export function protectFile(file: string, platform: NodeJS.Platform = process.pl
   return { Path: file, Before: octal(before), After: '0600', Changed: true };
 }
 
+/** One line of `protect --json`'s Results: what changed, or why that file could not be protected. */
+type Result = ({ File: string } & Omit<Change, 'Path'>) | { File: string; Error: { Code: string; Message: string } };
+
 export function registerProtect(program: Command, app: App): void {
   program
     .command('protect')
     .summary('restrict key files to their owner (fixes "UNPROTECTED PRIVATE KEY FILE")')
-    .description('Restrict existing key files to their owner: mode 0600 on Linux/macOS; on Windows an ACL granting only the current user, inheritance removed.')
+    .description(
+      'Restrict existing key files to their owner: mode 0600 on Linux/macOS; on Windows an ACL granting only the current user, inheritance removed. ' +
+        'Each file is done on its own: one that fails (missing, not a regular file) does not stop the others; the exit code is 1 if any failed.',
+    )
     .argument('<file...>', 'key files')
-    .addHelpText('after', '\nExamples:\n  ec2keys protect my-key.pem\n  ec2keys protect ~/.ssh/*.pem')
+    .addHelpText('after', '\nExamples:\n  ec2keys protect my-key.pem\n  ec2keys protect ~/.ssh/*.pem --json')
     .action(async (files: string[], _o: unknown, cmd: Command) => {
       app.globals(cmd);
-      const changes: Change[] = [];
+      const results: Result[] = [];
       const errors: Ec2KeysError[] = [];
       for (const f of files) {
+        const file = path.resolve(app.ctx.cwd, f);
         try {
-          changes.push(protectFile(path.resolve(app.ctx.cwd, f), app.ctx.platform));
+          const { Path, ...change } = protectFile(file, app.ctx.platform);
+          results.push({ File: Path, ...change });
         } catch (e) {
           if (!(e instanceof Ec2KeysError)) throw e;
           errors.push(e);
+          results.push({ File: file, Error: { Code: String(e.code), Message: e.message } });
         }
       }
-      // One JSON document only: on any failure the error document stands for the whole call.
-      if (!(app.out.json && errors.length)) app.out.result(
-        { Files: changes },
-        changes.length ? table(['File', 'Before', 'After'], changes.map((c) => [c.Path, c.Before, c.Changed ? c.After : 'unchanged'])) : undefined,
-      );
-      if (errors.length === 1) throw errors[0];
-      if (errors.length > 1) throw new Ec2KeysError(Codes.FileError, errors.map((e) => e.message).join('; '));
+      // "Prints what it changed" (cli.md), also when some file failed: with --json one document
+      // listing every file, like `import --batch` ({"Results":[{File, Before, After, Changed} |
+      // {File, Error:{Code, Message}}]}); plain, the table of the files done.
+      const done = results.filter((r): r is Extract<Result, { Changed: boolean }> => !('Error' in r));
+      app.out.result({ Results: results }, done.length ? table(['File', 'Before', 'After'], done.map((c) => [c.File, c.Before, c.Changed ? c.After : 'unchanged'])) : undefined);
+      if (!errors.length) return;
+      // The document is out; the error only says so on stderr and sets exit 1. One file: its own
+      // error; several: Ec2Keys.PartialFailure naming each failure, as a batch does.
+      const err = files.length === 1
+        ? errors[0]
+        : new Ec2KeysError(Codes.PartialFailure, `${errors.length} of ${files.length} key files could not be protected: ${errors.map((e) => e.message).join('; ')}`);
+      throw Object.assign(err, { alreadyReported: true });
     });
 }

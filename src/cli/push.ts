@@ -8,12 +8,12 @@ import { Codes, Ec2KeysError, UsageError } from '../errors.js';
 import { importedFingerprint } from '../keys/fingerprint.js';
 import { parseOpenSshLine } from '../keys/ssh-public.js';
 import type { PublicKey } from '../keys/model.js';
-import { addCallDeadline, clientConfig, endpointName, mapAwsError } from '../store/aws.js';
+import { addCallDeadline, clientConfig, endpointName, mapAwsError, profileOf } from '../store/aws.js';
 import type { Tag } from '../store/types.js';
 import type { App } from './main.js';
 import type { GlobalOptions } from './context.js';
 import { table } from './output.js';
-import { openStoreFor, regionFor } from './store.js';
+import { assertEndpointUrl, openStoreFor, regionFor } from './store.js';
 
 interface PushResult {
   Region: string;
@@ -36,11 +36,13 @@ export function registerPush(program: Command, app: App): void {
     .addHelpText('after', '\nExamples:\n  ec2keys push my-key --regions us-east-1,eu-west-1\n  ec2keys push my-key --regions all --json')
     .action(async (name: string, o: { regions: string }, cmd: Command) => {
       const g = app.globals(cmd);
-      const local = await openStoreFor(app, g, 'local');
+      assertEndpointUrl(g); // EC2 in every region, whatever --store says
+      const local = await openStoreFor(g, 'local');
       const [pair] = await local.describeKeyPairs({ KeyNames: [name], IncludePublicKey: true });
       if (!pair.PublicKey) throw new Ec2KeysError(Codes.Internal, `the local registry has no public key for ${name}`);
       const pub = parseOpenSshLine(pair.PublicKey).key;
-      const regions = o.regions.trim() === 'all' ? await enabledRegions(g) : o.regions.split(',').map((r) => r.trim()).filter(Boolean);
+      // Each region once: `--regions a,b,a` would import twice into a at the same time.
+      const regions = o.regions.trim() === 'all' ? await enabledRegions(g) : [...new Set(o.regions.split(',').map((r) => r.trim()).filter(Boolean))];
       if (!regions.length) throw new UsageError('--regions names no region');
       const results = await Promise.all(regions.map((r) => pushOne(g, r, name, pub, pair.Tags ?? [])));
       const failed = results.filter((r) => r.Status === 'failed').length;
@@ -48,7 +50,7 @@ export function registerPush(program: Command, app: App): void {
         { KeyName: name, Results: results },
         table(['Region', 'Result', 'KeyPairId', 'Detail'], results.map((r) => [r.Region, r.Status, r.KeyPairId ?? '', r.Error ? `${r.Error.Code}: ${r.Error.Message}` : r.KeyFingerprint ?? ''])),
       );
-      if (failed) throw Object.assign(new Ec2KeysError(Codes.InvalidParameterValue, `${failed} of ${results.length} regions failed`), { alreadyReported: true });
+      if (failed) throw Object.assign(new Ec2KeysError(Codes.PartialFailure, `${failed} of ${results.length} regions failed`), { alreadyReported: true });
     });
 }
 
@@ -70,7 +72,7 @@ async function pushOne(g: GlobalOptions, region: string, name: string, pub: Publ
       throw new Ec2KeysError(Codes.KeyMismatch, `a different key is registered as ${name} in ${region} (${there.KeyPairId}, ${there.KeyFingerprint}); not replaced`);
     }
   } catch (e) {
-    const err = e instanceof Ec2KeysError ? e : mapAwsError(e, endpointName('ec2', { endpointUrl: g.endpointUrl }, region));
+    const err = e instanceof Ec2KeysError ? e : mapAwsError(e, endpointName('ec2', { endpointUrl: g.endpointUrl }, region), profileOf({ profile: g.profile }));
     return { Region: region, Status: 'failed', Error: { Code: String(err.code), Message: err.message } };
   } finally {
     store?.close();
@@ -79,14 +81,14 @@ async function pushOne(g: GlobalOptions, region: string, name: string, pub: Publ
 
 /** DescribeRegions: the regions enabled for the account. */
 async function enabledRegions(g: GlobalOptions): Promise<string[]> {
-  const sdk = await import('@aws-sdk/client-ec2');
+  const sdk = await import('../store/sdk-ec2.js');
   const region = (await regionFor(g, 'ec2')) ?? 'us-east-1';
   const client = addCallDeadline(new sdk.EC2Client(clientConfig({ region, profile: g.profile, endpointUrl: g.endpointUrl })));
   try {
     const r = await client.send(new sdk.DescribeRegionsCommand({}));
     return (r.Regions ?? []).map((x) => x.RegionName!).filter(Boolean).sort();
   } catch (e) {
-    throw mapAwsError(e, endpointName('ec2', { endpointUrl: g.endpointUrl }, region));
+    throw mapAwsError(e, endpointName('ec2', { endpointUrl: g.endpointUrl }, region), profileOf({ profile: g.profile }));
   } finally {
     client.destroy();
   }

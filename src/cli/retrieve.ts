@@ -6,10 +6,11 @@
 import { Option, type Command } from 'commander';
 import { Codes, Ec2KeysError, UsageError } from '../errors.js';
 import { readPrivateKey } from '../keys/detect.js';
+import { createdFingerprint, importedFingerprint, matchesFingerprint } from '../keys/fingerprint.js';
 import type { App } from './main.js';
 import { outputPassphrase } from './passphrase.js';
 import { defaultExtension, parseFormat, parsePpkVersion, precheckTarget, resolveTarget, safeFileStem, saveText, serialize } from './save.js';
-import { regionFor } from './store.js';
+import { assertEndpointUrl, regionFor } from './store.js';
 
 interface RetrieveOpts {
   id?: string;
@@ -29,12 +30,13 @@ export function registerRetrieve(program: Command, app: App): void {
     .option('--id <key-pair-id>', 'key pair id instead of a name')
     .addOption(new Option('--format <format>', 'private key file format').choices(['pem', 'ppk', 'openssh']).default('pem'))
     .addOption(new Option('--ppk-version <n>', 'PPK version with --format ppk').choices(['3', '2']).default('3'))
-    .option('-o, --out <file>', "where to save the key, or '-' for standard output (default: ./<name>.pem|.ppk|.key)")
+    .option('-o, --out <file>', "where to save the key: a file, a folder (<name>.pem|.ppk|.key in it), or '-' for standard output (default: ./<name>.pem|.ppk|.key)")
     .option('--encrypt', 'ask for a passphrase to protect the key file')
     .option('-f, --force', 'replace the key file if it exists')
     .addHelpText('after', '\nExamples:\n  ec2keys retrieve my-stack-key --region eu-west-1\n  ec2keys retrieve --id key-0123456789abcdef0 --format ppk')
     .action(async (name: string | undefined, o: RetrieveOpts, cmd: Command) => {
       const g = app.globals(cmd);
+      assertEndpointUrl(g); // EC2 and SSM, whatever --store says
       if ((name === undefined) === (o.id === undefined)) throw new UsageError('give a key pair name or --id, not both and not neither');
       const format = parseFormat(o.format, 'pem');
       const ppkVersion = parsePpkVersion(o.ppkVersion);
@@ -51,12 +53,20 @@ export function registerRetrieve(program: Command, app: App): void {
         precheckTarget(target);
         const material = await retrieveSsmParameter(keyPairParameterName(pair.KeyPairId), { region: ec2.region, profile: g.profile, endpointUrl: g.endpointUrl });
         const parsed = await readPrivateKey(Buffer.from(material), { what: `SSM parameter ${keyPairParameterName(pair.KeyPairId)}` });
+        // The parameter is only a name: check the key in it is this pair's before saving it as such.
+        if (pair.KeyFingerprint && !matchesFingerprint(parsed.key, pair.KeyFingerprint)) {
+          throw new Ec2KeysError(
+            Codes.KeyMismatch,
+            `the private key in SSM parameter ${keyPairParameterName(pair.KeyPairId)} does not belong to key pair ${pair.KeyName} (${pair.KeyPairId}): the pair's fingerprint is ${pair.KeyFingerprint}, the key's is ${parsed.key.type === 'rsa' ? createdFingerprint(parsed.key) : importedFingerprint(parsed.key)}`,
+            { target: pair.KeyName, hint: 'the parameter was overwritten or belongs to another pair; nothing was saved' },
+          );
+        }
         const passphrase = await outputPassphrase(app.ctx, g, Boolean(o.encrypt));
         const text = format === 'pem' && !passphrase && parsed.format === 'pkcs1'
           ? material.endsWith('\n') ? material : material + '\n'
           : await serialize(parsed.key, format, { passphrase, comment: pair.KeyName, ppkVersion });
         const res: Record<string, unknown> = { KeyName: pair.KeyName, KeyPairId: pair.KeyPairId, KeyFingerprint: pair.KeyFingerprint, KeyType: parsed.key.type };
-        if (target.out === '-' && app.out.json) return app.out.result({ ...res, KeyMaterial: text }, undefined);
+        if (target.out === '-' && app.out.json) return await app.out.secretResult({ ...res, KeyMaterial: text });
         const file = await saveText(target, text, app.ctx);
         if (file) app.out.result({ ...res, KeyFile: file }, `saved the private key of ${pair.KeyName} (${pair.KeyPairId}) to ${file} (owner-only)`);
       } finally {

@@ -21,8 +21,40 @@ export async function regionFor(g: GlobalOptions, store: 'local' | 'ec2' = g.sto
   return r ?? (store === 'local' ? LOCAL_DEFAULT_REGION : undefined);
 }
 
-export async function openStoreFor(app: App, g: GlobalOptions, store: 'local' | 'ec2' = g.store): Promise<KeyPairStore> {
+/** The store of --store (or `store`), opened for these options; EC2 only with a valid endpoint URL. */
+export async function openStoreFor(g: GlobalOptions, store: 'local' | 'ec2' = g.store): Promise<KeyPairStore> {
+  if (store === 'ec2') assertEndpointUrl(g);
   return openStore({ store, home: g.home, region: await regionFor(g, store), profile: g.profile, endpointUrl: g.endpointUrl });
+}
+
+/**
+ * The EC2 endpoint (--endpoint-url / EC2KEYS_ENDPOINT_URL) must be an http:// or https:// URL.
+ * Checked by every command that talks to EC2 or SSM before it does anything else (and before
+ * the SDK is loaded): the SDK's own "Invalid URL" came out as Ec2Keys.InternalError, exit 1.
+ */
+export function assertEndpointUrl(g: GlobalOptions): void {
+  const v = g.endpointUrl;
+  if (v === undefined) return;
+  const from = g.endpointUrlFrom ?? '--endpoint-url';
+  let ok = /^https?:\/\/[^/?#]/i.test(v);
+  if (ok) {
+    try {
+      ok = new URL(v).hostname !== '';
+    } catch {
+      ok = false;
+    }
+  }
+  if (ok) return;
+  throw new UsageError(`${from} is ${v === '' ? 'empty' : `"${v}"`}; it needs an http:// or https:// URL, like https://ec2.us-east-1.amazonaws.com or http://127.0.0.1:5000`, {
+    hint: from === '--endpoint-url'
+      ? 'give the scheme and host (--endpoint-url http://HOST:PORT), or leave --endpoint-url out to use the region\'s own EC2 endpoint'
+      : 'fix EC2KEYS_ENDPOINT_URL (scheme and host, like http://HOST:PORT), or unset it to use the region\'s own EC2 endpoint',
+  });
+}
+
+/** assertEndpointUrl for the commands that use the store of --store: only EC2 has an endpoint. */
+export function assertStoreEndpoint(g: GlobalOptions): void {
+  if (g.store === 'ec2') assertEndpointUrl(g);
 }
 
 export function collect(value: string, prev: string[] = []): string[] {

@@ -14,7 +14,8 @@
 //   and `canPrompt` decides for the probed command.
 // - Ctrl-C at any prompt: @inquirer's ExitPromptError becomes Ec2Keys.Interrupted (exit 130);
 //   nothing is written before the last answer is given, and the commands themselves clean up
-//   (temp files, rollback of a just-created pair) on SIGINT.
+//   (temp files, rollback of a just-created pair) on SIGINT. Answering No at a confirmation (the
+//   Linux-only import of an ED25519 key; `remove`'s own question) is Ec2Keys.Cancelled, exit 1.
 //
 // Limits: key names are checked with EC2's rules (store/names.ts: 1..255 printable ASCII, no
 // leading/trailing space) while typing; a file is never overwritten (the save prompt refuses an
@@ -27,15 +28,16 @@ import * as path from 'node:path';
 import { Writable } from 'node:stream';
 import { styleText } from 'node:util';
 import type { Command } from 'commander';
-import { Codes, isEc2KeysError } from '../errors.js';
+import { makeDirs } from '../dirs.js';
+import { Codes, Ec2KeysError, isEc2KeysError } from '../errors.js';
 import { validateKeyName } from '../store/names.js';
 import type { KeyPairInfo } from '../store/types.js';
 import type { Ctx, GlobalOptions } from './context.js';
-import { createProgram, resolveGlobals, run, version, type App } from './main.js';
+import { buildProgram, createProgram, resolveGlobals, run, version, type App } from './main.js';
 import { internalError, Reporter } from './output.js';
 import { canPrompt, interruptedOr } from './passphrase.js';
 import { defaultExtension, safeFileStem } from './save.js';
-import { regionFor } from './store.js';
+import { openStoreFor, regionFor } from './store.js';
 
 type Prompts = typeof import('@inquirer/prompts');
 type InputConfig = Parameters<Prompts['input']>[0];
@@ -244,7 +246,7 @@ async function createTask(s: Session): Promise<number> {
   });
   const ext = defaultExtension(format, { type });
   const file = await askSavePath(s, 'Save the private key as:', safeFileStem(name) + ext);
-  ensureFolder(s, file);
+  await ensureFolder(s, file);
   const opts = ['--type', type, ...(bits ? ['--bits', bits] : []), '--format', format, '--platform', platform, '--out', file, ...(encrypt ? ['--encrypt'] : [])];
   return command(s, ['new', ...opts], [name], true);
 }
@@ -257,10 +259,8 @@ async function importTask(s: Session): Promise<number> {
   if ((await sniffKeyType(file)) === 'ed25519') {
     ui.say('  This is an ED25519 key. Windows instances cannot use ED25519 key pairs: EC2 refuses them, and only an RSA key can decrypt the Administrator password.');
     const linux = await ui.confirm({ message: 'Import it for Linux instances only?', default: true });
-    if (!linux) {
-      ui.say('  not imported');
-      return 1;
-    }
+    // Declined: Ec2Keys.Cancelled (exit 1), shown like any failed task; Ctrl-C here stays Interrupted (130).
+    if (!linux) throw new Ec2KeysError(Codes.Cancelled, `nothing was imported: ${path.basename(file)} is an ED25519 key, which Windows instances cannot use, and importing it for Linux only was declined`, { target: file });
     platform = 'linux';
   }
   const stem = path.basename(file).replace(/\.(pub|pem|ppk|key|p8|pk8)$/i, '');
@@ -420,8 +420,7 @@ async function storeLabel(g: GlobalOptions): Promise<string> {
 }
 
 async function listPairs(g: GlobalOptions, q: { KeyNames?: string[] } = {}): Promise<KeyPairInfo[]> {
-  const { openStore } = await import('../store/index.js');
-  const store = await openStore({ store: g.store, home: g.home, region: await regionFor(g), profile: g.profile, endpointUrl: g.endpointUrl });
+  const store = await openStoreFor(g);
   try {
     return await store.describeKeyPairs(q);
   } catch (e) {
@@ -505,10 +504,10 @@ async function askSavePath(s: Session, message: string, fileOrPath: string): Pro
 }
 
 /** The default key folder is created on first use, owner-only (as ssh-keygen creates ~/.ssh). */
-function ensureFolder(s: Session, file: string): void {
+async function ensureFolder(s: Session, file: string): Promise<void> {
   const parent = path.dirname(file);
   if (fs.existsSync(parent)) return;
-  fs.mkdirSync(parent, { recursive: true, mode: 0o700 });
+  await makeDirs(parent, 0o700); // not Node's recursive mkdir, which can spin for ever (src/dirs.ts)
   s.ui.say(dim(`  created folder ${parent}`));
 }
 
@@ -671,7 +670,7 @@ interface Probe {
  * the actions replaced by a recorder: what the user gave, and so what is missing.
  */
 async function probe(argv: string[], ctx: Ctx): Promise<Probe | undefined> {
-  const program = createProgram(quietApp(ctx));
+  const program = await buildProgram(quietApp(ctx), argv);
   let got: Probe | undefined;
   for (const sub of program.commands) {
     for (const a of sub.registeredArguments) a.required = false;

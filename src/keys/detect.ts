@@ -91,7 +91,13 @@ async function dispatch(input: Uint8Array, opts: ReadOptions): Promise<ReadResul
   const pem = parsePem(text);
   if (pem) return readPem(pem, opts);
   const firstLine = text.split('\n')[0].trim();
-  if (/^(ssh-|ecdsa-sha2-|sk-ssh-|sk-ecdsa-)/.test(firstLine) || /\s(ssh-rsa|ssh-ed25519|ssh-dss|ecdsa-sha2-\S+)\s+AAAA/.test(firstLine)) {
+  if (isOpenSshLine(firstLine)) {
+    // An authorized_keys file holds many: taking the first in silence imports (or fingerprints)
+    // a key nobody chose.
+    const more = text.split('\n').slice(1).filter((l) => isOpenSshLine(l.trim())).length;
+    if (more > 0) {
+      throw formatError(`${what} holds ${more + 1} public keys; give one key`, 'put the one key in a file of its own; to import several, use `ec2keys import --batch FILE` with one "NAME KEY" line each');
+    }
     const r = parseOpenSshLine(firstLine);
     return { kind: 'public', key: r.key, format: 'openssh-public', comment: r.comment || undefined };
   }
@@ -102,7 +108,23 @@ async function dispatch(input: Uint8Array, opts: ReadOptions): Promise<ReadResul
   if (text.startsWith('PuTTY-User-Key-File') || text.startsWith('{')) {
     throw formatError(`${what} is not a recognised key`);
   }
-  throw formatError(`${what} is not a recognised key (it starts with "${printable(firstLine)}")`, `supported: ${SUPPORTED_TEXT}`);
+  throw formatError(`${what} is not a recognised key (${describeFirstLine(firstLine)})`, `supported: ${SUPPORTED_TEXT}`);
+}
+
+function isOpenSshLine(line: string): boolean {
+  return /^(ssh-|ecdsa-sha2-|sk-ssh-|sk-ecdsa-)/.test(line) || /\s(ssh-rsa|ssh-ed25519|ssh-dss|ecdsa-sha2-\S+)\s+AAAA/.test(line);
+}
+
+/**
+ * What an unrecognised file starts with, without its content: a file given in the wrong place is
+ * often a secret itself (a passphrase file passed as --key, a key body without its armour lines),
+ * and errors end up in terminals, CI logs and tickets. Only armour lines (`-----BEGIN …`,
+ * `---- BEGIN …`), which are never secret and name what the file claims to be, are shown.
+ */
+function describeFirstLine(line: string): string {
+  if (/^-{3,}/.test(line)) return `it starts with "${printable(line)}"`;
+  const n = [...line].length;
+  return `its first line, ${n} character${n === 1 ? '' : 's'} long, is no key header; not shown, as it may be secret`;
 }
 
 function printable(s: string): string {

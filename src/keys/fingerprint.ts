@@ -54,11 +54,44 @@ function toPublic(k: PublicKey | PrivateKey): PublicKey {
   return k.type === 'rsa' ? { type: 'rsa', n: k.n, e: k.e } : { type: 'ed25519', pub: k.pub };
 }
 
-/** Does `fp` (any EC2 form, padding optional, case-insensitive hex) name this key? */
+/**
+ * SHA-1 of the DER SubjectPublicKeyInfo: what moto (and the emulators built on it) report for an
+ * RSA pair they created, where EC2 hashes the PKCS#8 private key (ec2-semantics.md §0). No EC2
+ * pair carries it; it names the same public key, so accepting it cannot pass a wrong key.
+ */
+export function spkiSha1Fingerprint(k: PublicKey | PrivateKey): string {
+  return colonHex(createHash('sha1').update(spkiDer(k)).digest());
+}
+
+/** Which form of this key's fingerprints `fp` is (EC2's by origin, ssh-keygen's, or an emulator's). */
+export type FingerprintKind = 'imported' | 'created' | 'sha256' | 'emulator-created';
+
+/**
+ * Which of this key's fingerprints `fp` is: EC2's imported form (also ED25519's one form), its
+ * created form (private keys only), ssh-keygen's SHA256:, or the SHA-1-of-SPKI form EC2 emulators
+ * give created pairs (spkiSha1Fingerprint); undefined when it names another key. Padding is
+ * optional; colon hex compares case-insensitively, base64 exactly.
+ */
+export function fingerprintKind(k: PublicKey | PrivateKey, fp: string): FingerprintKind | undefined {
+  const norm = (s: string) => {
+    const t = s.trim();
+    return t.includes(':') && /^[0-9a-f:]+$/i.test(t) ? t.toLowerCase() : t.replace(/^SHA256:/, '').replace(/=+$/, '');
+  };
+  const want = norm(fp);
+  const cands: [FingerprintKind, () => string][] = [
+    ['imported', () => importedFingerprint(k)],
+    ['created', () => ('d' in k || 'seed' in k ? createdFingerprint(k as PrivateKey) : '')],
+    ['sha256', () => sha256Fingerprint(k)],
+    ['emulator-created', () => (k.type === 'rsa' ? spkiSha1Fingerprint(k) : '')],
+  ];
+  for (const [kind, make] of cands) {
+    const c = make();
+    if (c && norm(c) === want) return kind;
+  }
+  return undefined;
+}
+
+/** Does `fp` (any form fingerprintKind knows) name this key? */
 export function matchesFingerprint(k: PublicKey | PrivateKey, fp: string): boolean {
-  const want = fp.trim();
-  const cands = [importedFingerprint(k), sha256Fingerprint(k)];
-  if ('d' in k || 'seed' in k) cands.push(createdFingerprint(k as PrivateKey));
-  const norm = (s: string) => (s.includes(':') && /^[0-9a-f:]+$/i.test(s) ? s.toLowerCase() : s.replace(/^SHA256:/, '').replace(/=+$/, ''));
-  return cands.some((c) => norm(c) === norm(want));
+  return fingerprintKind(k, fp) !== undefined;
 }

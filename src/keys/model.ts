@@ -121,7 +121,7 @@ export function checkRsaPublic(n: bigint, e: bigint): void {
  * Build a checked RSA private key from (n?, e, d, p, q). The CRT values are recomputed and the
  * primes ordered p > q, so a stored iqmp/dP/dQ is never trusted (ppk.md §2, row 20).
  */
-export function rsaFromPrimes(parts: { n?: bigint; e: bigint; d: bigint; p: bigint; q: bigint }): RsaPrivateKey {
+export function rsaFromPrimes(parts: { n?: bigint; e: bigint; d: bigint; p: bigint; q: bigint; /** The file's q⁻¹ mod p: used only if it checks out. */ qi?: bigint }): RsaPrivateKey {
   let { p, q } = parts;
   const { e, d } = parts;
   if (p < q) [p, q] = [q, p];
@@ -134,7 +134,11 @@ export function rsaFromPrimes(parts: { n?: bigint; e: bigint; d: bigint; p: bigi
   if ((e * d) % (p - 1n) !== 1n || (e * d) % (q - 1n) !== 1n) {
     throw corruptError('RSA key is inconsistent: d does not match e, p and q');
   }
-  return { type: 'rsa', n, e, d, p, q, dp: d % (p - 1n), dq: d % (q - 1n), qi: modInverse(q, p) };
+  // A stored q⁻¹ mod p is checked with one multiplication (q·qi ≡ 1 mod p, which also proves p and
+  // q coprime) instead of being recomputed: the extended Euclid costs ~2.5 ms per 2048-bit key.
+  const given = parts.qi;
+  const qi = given !== undefined && given > 0n && given < p && (given * q) % p === 1n ? given : modInverse(q, p);
+  return { type: 'rsa', n, e, d, p, q, dp: d % (p - 1n), dq: d % (q - 1n), qi };
 }
 
 // ---------------------------------------------------------------- Ed25519
@@ -191,7 +195,7 @@ export function fromKeyObject(ko: KeyObject): PrivateKey {
   const t = ko.asymmetricKeyType;
   if (t === 'rsa') {
     const j = ko.export({ format: 'jwk' });
-    return rsaFromPrimes({ n: fromB64url(j.n), e: fromB64url(j.e), d: fromB64url(j.d), p: fromB64url(j.p), q: fromB64url(j.q) });
+    return rsaFromPrimes({ n: fromB64url(j.n), e: fromB64url(j.e), d: fromB64url(j.d), p: fromB64url(j.p), q: fromB64url(j.q), qi: fromB64url(j.qi) });
   }
   if (t === 'ed25519') {
     const j = ko.export({ format: 'jwk' });

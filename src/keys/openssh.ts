@@ -273,10 +273,10 @@ function parsePrivateSection(plain: Buffer, encrypted: boolean, what: string): {
     const n = r.mpint();
     const e = r.mpint();
     const d = r.mpint();
-    r.mpint(); // iqmp: recomputed by rsaFromPrimes, never trusted
+    const qi = r.mpint(); // iqmp: used by rsaFromPrimes only if q·iqmp ≡ 1 mod p
     const p = r.mpint();
     const q = r.mpint();
-    key = rsaFromPrimes({ n, e, d, p, q });
+    key = rsaFromPrimes({ n, e, d, p, q, qi });
   } else if (alg === SSH_ED25519) {
     const pk = r.string();
     const sk = r.string();

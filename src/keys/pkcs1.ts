@@ -115,6 +115,7 @@ interface RsaParts {
   d: bigint;
   p: bigint;
   q: bigint;
+  qi?: bigint;
 }
 
 /**
@@ -132,14 +133,14 @@ function decodePkcs1Der(buf: Buffer, what: string): RsaParts & { version: bigint
   const d = r.uint();
   const p = r.uint();
   const q = r.uint();
-  // dP, dQ, qInv are read to check the structure, then recomputed (never trusted).
+  // dP, dQ are read to check the structure, then recomputed; qInv is used only if it checks out.
   r.uint();
   r.uint();
-  r.uint();
+  const qi = r.uint();
   // Version 1 (multi-prime) has otherPrimeInfos after qInv; refused by the caller.
   if (version === 0n) r.end();
   else r.next(TAG.SEQUENCE);
-  return { version, n, e, d, p, q, raw: buf };
+  return { version, n, e, d, p, q, qi, raw: buf };
 }
 
 function rsaFromDecoded(parts: RsaParts & { version: bigint; raw?: Buffer }): RsaPrivateKey {

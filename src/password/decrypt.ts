@@ -32,7 +32,10 @@ export function passwordNotReady(instanceId?: string): Ec2KeysError {
     Codes.PasswordNotReady,
     instanceId ? `the password of ${instanceId} is not available yet (EC2 returned no password data)` : 'the password data is empty: the password is not available yet',
     {
-      hint: 'Windows sets the password a few minutes after first boot (up to 15 minutes); wait with --wait, or check that the AMI generates a random password',
+      // --wait needs --instance-id (it polls EC2): for data given directly, say how to get there.
+      hint: instanceId
+        ? 'Windows sets the password a few minutes after first boot (up to 15 minutes); wait with --wait, or check that the AMI generates a random password'
+        : 'Windows sets the password a few minutes after first boot (up to 15 minutes): fetch the data again later, or let ec2keys poll EC2 with `--store ec2 --instance-id i-… --wait`; also check that the AMI generates a random password',
       target: instanceId,
     },
   );

@@ -2,6 +2,10 @@
 // 15 minutes"; the AWS CLI waiter polls every 15 s. The clock and sleep are injectable so the
 // logic is tested without waiting (issue #4: moto returns data at once, so the wait itself
 // cannot be exercised there).
+//
+// Schedule: a poll at once, then one every `intervalMs`, and the last one AT the deadline: the
+// sleep before a poll is min(interval, time left). Skipping a poll that would pass the deadline
+// made `--wait --timeout 4` give up after its first try ("gave up after 0 s (1 tries)").
 
 import { Codes, Ec2KeysError } from '../errors.js';
 import { passwordNotReady } from './decrypt.js';
@@ -20,15 +24,24 @@ export async function pollPasswordData(fetch: () => Promise<string>, instanceId:
   const sleep = o.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
   const interval = o.intervalMs ?? 15_000;
   const start = now();
+  const deadline = start + o.timeoutMs;
   for (let attempt = 1; ; attempt++) {
     const data = await fetch();
     if (data.trim() !== '') return data;
-    const elapsed = now() - start;
-    if (elapsed + interval > o.timeoutMs) {
-      const e = passwordNotReady(instanceId);
-      throw new Ec2KeysError(Codes.PasswordNotReady, `${e.message}; gave up after ${Math.round(elapsed / 1000)} s (${attempt} tries)`, { hint: e.hint, target: instanceId });
-    }
-    o.onWait?.(elapsed, attempt);
-    await sleep(interval);
+    const t = now();
+    const left = deadline - t;
+    if (left <= 0) throw gaveUp(instanceId, t - start, attempt, o.timeoutMs);
+    o.onWait?.(t - start, attempt);
+    await sleep(Math.min(interval, left));
   }
+}
+
+/** PasswordNotReady after --wait: the hint cannot be "wait with --wait" (it was given), so: a longer --timeout. */
+function gaveUp(instanceId: string, elapsedMs: number, tries: number, timeoutMs: number): Ec2KeysError {
+  const e = passwordNotReady(instanceId);
+  const timeout = Math.round(timeoutMs / 1000);
+  return new Ec2KeysError(Codes.PasswordNotReady, `${e.message}; gave up after ${Math.round(elapsedMs / 1000)} s (${tries} ${tries === 1 ? 'try' : 'tries'})`, {
+    hint: `Windows sets the password a few minutes after first boot (up to 15 minutes): wait longer with a larger --timeout (it was ${timeout} s; the default is 900), or check that the AMI generates a random password`,
+    target: instanceId,
+  });
 }

@@ -24,6 +24,7 @@ export interface ClientConfig {
   endpoint?: string;
   maxAttempts: number;
   requestHandler: { connectionTimeout: number; requestTimeout: number; throwOnRequestTimeout: boolean };
+  logger: { trace(...a: unknown[]): void; debug(...a: unknown[]): void; info(...a: unknown[]): void; warn(...a: unknown[]): void; error(...a: unknown[]): void };
 }
 
 /** Connect, request (idle) and whole-call timeouts in ms, from the environment or the defaults. */
@@ -64,6 +65,12 @@ export function clientConfig(opts: Ec2StoreOptions): ClientConfig {
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   const t = timeouts();
   const c: ClientConfig = {
+    // The SDK logs to console.warn, on our stderr, which scripts read. With --profile (or
+    // AWS_PROFILE) and AWS_ACCESS_KEY_ID both set it printed a 9-line "Multiple credential sources
+    // detected" block on every run, although using the profile named explicitly is what the AWS CLI
+    // does too, silently. That one is dropped; any other SDK warning still reaches stderr. SDK
+    // errors are thrown to us and reported as ours, so its own error log lines are dropped too.
+    logger: SDK_LOGGER,
     maxAttempts: opts.maxAttempts ?? 3,
     // throwOnRequestTimeout: without it the SDK only logs a warning when the request timeout passes.
     requestHandler: { connectionTimeout: t.connectMs, requestTimeout: t.requestMs, throwOnRequestTimeout: true },
@@ -75,6 +82,23 @@ export function clientConfig(opts: Ec2StoreOptions): ClientConfig {
   if (opts.endpointUrl) c.endpoint = opts.endpointUrl;
   return c;
 }
+
+/** The profile the SDK reads for these options (--profile, else AWS_PROFILE), for credential errors. */
+export function profileOf(opts: Ec2StoreOptions): string | undefined {
+  return opts.profile || process.env.AWS_PROFILE || undefined;
+}
+
+const noop = () => {};
+const SDK_LOGGER = {
+  trace: noop,
+  debug: noop,
+  info: noop,
+  warn: (...args: unknown[]) => {
+    if (/Multiple credential sources detected/.test(String(args[0]))) return;
+    console.warn(...args);
+  },
+  error: noop,
+};
 
 /** Where requests go, for messages. */
 export function endpointName(service: 'ec2' | 'ssm', opts: Ec2StoreOptions, region?: string): string {
@@ -116,8 +140,11 @@ const CODE_HINTS: Record<string, string> = {
   ParameterNotFound: 'CloudFormation (AWS::EC2::KeyPair) keeps the private keys it creates at /ec2/keypair/<key-pair-id>; other key pairs have none',
 };
 
-/** Any SDK (or network) failure → Ec2KeysError with EC2's code and message where there is one. */
-export function mapAwsError(raw: unknown, endpoint: string): Ec2KeysError {
+/**
+ * Any SDK (or network) failure → Ec2KeysError with EC2's code and message where there is one.
+ * `profile`: the profile the client used (profileOf), named when it gave no credentials.
+ */
+export function mapAwsError(raw: unknown, endpoint: string, profile?: string): Ec2KeysError {
   if (raw instanceof Ec2KeysError) return raw;
   const err = (raw ?? {}) as Error & { code?: string; Code?: string; $fault?: string; $metadata?: { httpStatusCode?: number; requestId?: string }; $response?: unknown };
   const name = err.name ?? 'Error';
@@ -129,9 +156,25 @@ export function mapAwsError(raw: unknown, endpoint: string): Ec2KeysError {
   });
 
   if (name === 'CredentialsProviderError' || /could not load credentials/i.test(message)) {
+    if (profile) {
+      // The usual cause: a mistyped profile (the SDK only says it could load nothing).
+      return new Ec2KeysError(Codes.Credentials, `no AWS credentials from profile "${profile}": ${lowerFirst(message)}`, {
+        cause: e,
+        hint: `check that the profile "${profile}" exists in ${process.env.AWS_CONFIG_FILE || '~/.aws/config'} or ${process.env.AWS_SHARED_CREDENTIALS_FILE || '~/.aws/credentials'} (\`aws configure list-profiles\`), and log in if it uses SSO (\`aws sso login --profile ${profile}\`)`,
+      });
+    }
     return new Ec2KeysError(Codes.Credentials, `no AWS credentials found: ${lowerFirst(message)}`, {
       cause: e,
       hint: 'set AWS_PROFILE (or --profile) to a configured profile, run `aws configure` or `aws sso login`, or set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY',
+    });
+  }
+  if (err.code === 'ERR_INVALID_URL' || /^Invalid URL/.test(message)) {
+    // ec2keys checks --endpoint-url and EC2KEYS_ENDPOINT_URL itself (cli/store.ts); the SDK reads these.
+    const v = ['AWS_ENDPOINT_URL_EC2', 'AWS_ENDPOINT_URL_SSM', 'AWS_ENDPOINT_URL'].find((n) => process.env[n]);
+    const needs = 'it needs an http:// or https:// URL, like https://ec2.us-east-1.amazonaws.com or http://127.0.0.1:5000';
+    return new Ec2KeysError(Codes.Usage, v ? `${v} is ${JSON.stringify(process.env[v])}; ${needs}` : `the AWS profile's endpoint_url is not a URL; ${needs}`, {
+      cause: e, exitCode: 2,
+      hint: v ? `fix ${v}, or unset it to use AWS's own endpoints` : `fix endpoint_url in ${process.env.AWS_CONFIG_FILE || '~/.aws/config'}, or remove it to use AWS's own endpoints`,
     });
   }
   if (/region is missing/i.test(message)) {

@@ -17,14 +17,14 @@
 // Limits: bounded retries and timeouts (aws.ts); import batches run at most 4 requests at a time.
 
 import { Codes, Ec2KeysError } from '../errors.js';
-import { addCallDeadline, clientConfig, endpointName, mapAwsError } from './aws.js';
+import { addCallDeadline, clientConfig, endpointName, mapAwsError, profileOf } from './aws.js';
 import { validateBits, validateFilters, validateKeyName, validateKeyType, validateTags } from './names.js';
 import type {
   CreateKeyPairInput, CreateKeyPairOutput, DeleteKeyPairInput, DeleteKeyPairOutput, DescribeKeyPairsInput, Ec2StoreOptions,
   ImportBatchResult, ImportKeyPairInput, ImportKeyPairOutput, KeyPairInfo, KeyPairStore, KeyType, PasswordDataOutput, Tag,
 } from './types.js';
 
-type Sdk = typeof import('@aws-sdk/client-ec2');
+type Sdk = typeof import('./sdk-ec2.js');
 type Client = InstanceType<Sdk['EC2Client']>;
 
 const BATCH_CONCURRENCY = 4;
@@ -39,24 +39,25 @@ export class Ec2Store implements KeyPairStore {
     readonly endpoint: string,
     private readonly sdk: Sdk,
     private readonly client: Client,
+    private readonly profile?: string,
   ) {}
 
   /** Load the SDK, build the client and resolve the region (→ usage error when there is none). */
   static async open(opts: Ec2StoreOptions = {}): Promise<Ec2Store> {
-    const sdk = await import('@aws-sdk/client-ec2');
+    const sdk = await import('./sdk-ec2.js');
     const client = addCallDeadline(new sdk.EC2Client(clientConfig(opts)));
     let region: string;
     try {
       region = await client.config.region();
     } catch (e) {
       client.destroy();
-      throw mapAwsError(e, endpointName('ec2', opts));
+      throw mapAwsError(e, endpointName('ec2', opts), profileOf(opts));
     }
     if (!region) {
       client.destroy();
-      throw mapAwsError(new Error('Region is missing'), endpointName('ec2', opts));
+      throw mapAwsError(new Error('Region is missing'), endpointName('ec2', opts), profileOf(opts));
     }
-    return new Ec2Store(region, endpointName('ec2', opts, region), sdk, client);
+    return new Ec2Store(region, endpointName('ec2', opts, region), sdk, client, profileOf(opts));
   }
 
   close(): void {
@@ -68,7 +69,7 @@ export class Ec2Store implements KeyPairStore {
     try {
       return await request(this.client, this.sdk);
     } catch (e) {
-      throw mapAwsError(e, this.endpoint);
+      throw mapAwsError(e, this.endpoint, this.profile);
     }
   }
 

@@ -26,11 +26,10 @@
 //
 // Limits: waits at most `timeoutMs` (default 30 s) → Ec2Keys.StoreLocked naming the lock file.
 
-import { randomBytes } from 'node:crypto';
+import { createRequire } from 'node:module';
 import * as fs from 'node:fs/promises';
 import { hostname } from 'node:os';
 import * as path from 'node:path';
-import { threadId } from 'node:worker_threads';
 import { Codes, Ec2KeysError } from '../errors.js';
 
 interface Holder {
@@ -58,7 +57,15 @@ const myNonces = new Set<string>();
 const inProcess = new Map<string, Promise<unknown>>();
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const rand = () => randomBytes(8).toString('hex');
+// node:crypto and node:worker_threads cost ~6 ms at start; reading the registry (`get`) needs neither.
+const lazyRequire = createRequire(import.meta.url);
+/** `bytes` random bytes as hex (node:crypto loaded on first use). */
+export function randomHex(bytes: number): string {
+  return (lazyRequire('node:crypto') as typeof import('node:crypto')).randomBytes(bytes).toString('hex');
+}
+let tid: number | undefined;
+const threadId = (): number => (tid ??= (lazyRequire('node:worker_threads') as typeof import('node:worker_threads')).threadId);
+const rand = () => randomHex(8);
 const errCode = (e: unknown) => (e as NodeJS.ErrnoException | undefined)?.code;
 
 export function pidAlive(pid: number): boolean {
@@ -73,7 +80,7 @@ export function pidAlive(pid: number): boolean {
 
 function holderDead(h: Holder): boolean {
   if (h.host !== HOST) return false;
-  if (h.pid === process.pid) return (h.tid ?? 0) === threadId && !myNonces.has(h.nonce);
+  if (h.pid === process.pid) return (h.tid ?? 0) === threadId() && !myNonces.has(h.nonce);
   return !pidAlive(h.pid);
 }
 
@@ -149,7 +156,7 @@ async function removeDead(dir: string, file: string, seen: LockRead, depth: numb
   const steal = path.join(dir, `.steal-${seen.id}`);
   myNonces.add(nonce);
   try {
-    if (!(await createExclusive(dir, steal, JSON.stringify({ pid: process.pid, tid: threadId, host: HOST, nonce })))) {
+    if (!(await createExclusive(dir, steal, JSON.stringify({ pid: process.pid, tid: threadId(), host: HOST, nonce })))) {
       const other = await readLock(steal);
       if (other && isDead(other)) await removeDead(dir, steal, other, depth + 1);
       return;
@@ -210,7 +217,7 @@ async function lockedRun<T>(lockFile: string, fn: () => Promise<T>, opts: LockOp
   const timeoutMs = opts.timeoutMs ?? 30_000;
   const deadline = Date.now() + timeoutMs;
   const nonce = 'L' + rand();
-  const content = JSON.stringify({ pid: process.pid, tid: threadId, host: HOST, nonce });
+  const content = JSON.stringify({ pid: process.pid, tid: threadId(), host: HOST, nonce });
   myNonces.add(nonce);
   let wait = 2;
   try {

@@ -2,7 +2,7 @@
 // and fingerprinting a public key for ImportKeyPair (../shared/reference/ec2-semantics.md §1, §3).
 // Loaded lazily (create/import only), so listing the registry never pays for key code.
 //
-//   RSA      node:crypto generateKeyPair (never a pure-JS generator: runtime.md), e = 65537,
+//   RSA      keys/generate.ts (node:crypto, never a pure-JS generator: runtime.md), e = 65537,
 //            KeyMaterial = unencrypted PKCS#1 PEM ("BEGIN RSA PRIVATE KEY"), as EC2 returns it;
 //            created fingerprint = SHA-1 of the PKCS#8 DER.
 //   ED25519  KeyMaterial = unencrypted OpenSSH private key (what EC2's KeyFormat=pem gives), the
@@ -10,15 +10,12 @@
 // Limits: RSA 2048/3072/4096 bits (checked by the caller, names.ts); imported keys pass the key
 // model's checks again (RSA 1024..16384 bits, sane exponent; Ed25519 32 bytes), InvalidKey.Format.
 
-import { generateKeyPair } from 'node:crypto';
-import { promisify } from 'node:util';
 import { formatError } from '../errors.js';
 import { createdFingerprint, importedFingerprint } from '../keys/fingerprint.js';
+import { generateKeyObject } from '../keys/generate.js';
 import { checkEd25519Public, checkRsaPublic, fromKeyObject, publicOf, toKeyObject, unsupportedType, type PrivateKey, type PublicKey, type RsaPrivateKey } from '../keys/model.js';
 import { writeOpenSshLine } from '../keys/ssh-public.js';
 import type { KeyType } from './types.js';
-
-const genKeyPair = promisify(generateKeyPair);
 
 export interface Generated {
   key: PrivateKey;
@@ -36,7 +33,7 @@ export async function generateLocally(type: KeyType, bits: number, comment: stri
   let key: PrivateKey;
   let material: string;
   if (type === 'rsa') {
-    const { privateKey } = await genKeyPair('rsa', { modulusLength: bits, publicExponent: 0x10001 });
+    const privateKey = await generateKeyObject('rsa', bits);
     const rsa = fromKeyObject(privateKey) as RsaPrivateKey;
     key = rsa;
     material = privateKey.export({ type: 'pkcs1', format: 'pem' }) as string;
@@ -45,7 +42,7 @@ export async function generateLocally(type: KeyType, bits: number, comment: stri
     const asStored = privateKey.export({ type: 'pkcs1', format: 'der' });
     if (!asStored.equals(toKeyObject(rsa).export({ type: 'pkcs1', format: 'der' }))) rsa.storedDer = asStored;
   } else {
-    const { privateKey } = await genKeyPair('ed25519');
+    const privateKey = await generateKeyObject('ed25519');
     key = fromKeyObject(privateKey);
     const { writeOpenSshPrivate } = await import('../keys/openssh.js');
     material = await writeOpenSshPrivate(key, { comment });

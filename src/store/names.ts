@@ -94,21 +94,35 @@ export function duplicateError(name: string): Ec2KeysError {
   });
 }
 
-export function notFoundName(name: string): Ec2KeysError {
-  return new Ec2KeysError(Codes.NotFound, `The key pair '${name}' does not exist`, { hint: 'list the key pairs with `ec2keys get`', target: name });
+/** Each distinct value once, in the order given. */
+const distinct = (xs: string[]) => [...new Set(xs)];
+const quoted = (xs: string[]) => xs.map((x) => `'${x}'`).join(', ');
+
+/**
+ * One missing name: EC2's exact text. Several (EC2's text for that is unknown, ec2-semantics.md
+ * §6): every one named, in the order asked, in EC2's plural form — naming only the first made a
+ * user fix one name, run again, and meet the next.
+ */
+export function notFoundName(name: string | string[]): Ec2KeysError {
+  const names = distinct(typeof name === 'string' ? [name] : name);
+  const message = names.length === 1 ? `The key pair '${names[0]}' does not exist` : `The key pairs ${quoted(names)} do not exist`;
+  return new Ec2KeysError(Codes.NotFound, message, { hint: 'list the key pairs with `ec2keys get`', target: names.join(', ') });
 }
 
-export function notFoundId(id: string): Ec2KeysError {
-  return new Ec2KeysError(Codes.NotFound, `The key pair ID '${id}' does not exist`, {
-    hint: KEY_PAIR_ID.test(id) ? 'list the key pairs with `ec2keys get`' : 'key pair ids look like key-0123456789abcdef0 (key- and 17 hex digits)',
-    target: id,
+export function notFoundId(id: string | string[]): Ec2KeysError {
+  const ids = distinct(typeof id === 'string' ? [id] : id);
+  const message = ids.length === 1 ? `The key pair ID '${ids[0]}' does not exist` : `The key pair IDs ${quoted(ids)} do not exist`;
+  return new Ec2KeysError(Codes.NotFound, message, {
+    hint: ids.every((i) => KEY_PAIR_ID.test(i)) ? 'list the key pairs with `ec2keys get`' : 'key pair ids look like key-0123456789abcdef0 (key- and 17 hex digits)',
+    target: ids.join(', '),
   });
 }
 
+/** EC2's text (errors page) verbatim; the number goes in the hint. */
 export function quotaError(quota: number): Ec2KeysError {
   return new Ec2KeysError(Codes.KeyPairLimitExceeded,
-    `You've reached the limit on the number of key pairs (${quota}) that you can have in this AWS Region.`,
-    { hint: 'remove key pairs you no longer need with `ec2keys remove NAME`' });
+    "You've reached the limit on the number of key pairs that you can have in this AWS Region.",
+    { hint: `a region holds at most ${quota} key pairs; remove those you no longer need with \`ec2keys remove NAME\`` });
 }
 
 // ------------------------------------------------------------------ filters

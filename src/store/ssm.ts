@@ -5,7 +5,7 @@
 // store (aws.ts: bounded retries, timeouts, EC2-style codes such as ParameterNotFound).
 
 import { Codes, Ec2KeysError } from '../errors.js';
-import { addCallDeadline, clientConfig, endpointName, mapAwsError } from './aws.js';
+import { addCallDeadline, clientConfig, endpointName, mapAwsError, profileOf } from './aws.js';
 import { KEY_PAIR_ID } from './names.js';
 import type { Ec2StoreOptions } from './types.js';
 
@@ -21,7 +21,7 @@ export function keyPairParameterName(keyPairId: string): string {
 
 /** The decrypted value of an SSM parameter. */
 export async function retrieveSsmParameter(name: string, opts: Ec2StoreOptions = {}): Promise<string> {
-  const sdk = await import('@aws-sdk/client-ssm');
+  const sdk = await import('./sdk-ssm.js');
   const client = addCallDeadline(new sdk.SSMClient(clientConfig(opts)));
   const endpoint = endpointName('ssm', opts);
   try {
@@ -30,7 +30,7 @@ export async function retrieveSsmParameter(name: string, opts: Ec2StoreOptions =
     if (value === undefined) throw new Ec2KeysError('ParameterNotFound', `Parameter ${name} has no value`, { target: name });
     return value;
   } catch (e) {
-    const m = mapAwsError(e, endpoint);
+    const m = mapAwsError(e, endpoint, profileOf(opts));
     if (m.code === 'ParameterNotFound' && !m.target) {
       throw new Ec2KeysError(m.code, m.message || `Parameter ${name} not found`, { hint: m.hint, cause: e, target: name });
     }

@@ -40,7 +40,7 @@ async function cli(args: string[], opts: CliOptions = {}): Promise<CliResult> {
 
 /** A failed command: exit 1 (or `exit`), `ec2keys: CODE: …` on stderr, and with --json the Error document on stdout. */
 function expectError(r: CliResult, code: string, exit = 1): void {
-  expect(r.code, `exit code; stderr: ${r.stderr}`).toBe(exit);
+  expect(r.code, `exit code${r.signal ? ` (killed by ${r.signal})` : ""}; stderr: ${r.stderr}`).toBe(exit);
   expect(r.stderr).toMatch(new RegExp(`^ec2keys: ${code.replace(/\./g, '\\.')}: \\S`, 'm'));
 }
 
@@ -182,6 +182,16 @@ describe.concurrent('fingerprint', () => {
     expectError(pem, 'Ec2Keys.PassphraseRequired');
     expectError(p8, 'Ec2Keys.PassphraseRequired');
     expectJsonError(p8, 'Ec2Keys.PassphraseRequired');
+    // ED25519's created fingerprint is its one fingerprint: a locked file gives it too.
+    const ed = path.join(tmpDir('ec2keys-cli-edenc-'), 'ed');
+    tool('ssh-keygen', ['-q', '-t', 'ed25519', '-N', PW, '-f', ed]);
+    const [locked, open] = await Promise.all([
+      cli(['fingerprint', '--json', ed]),
+      cli(['fingerprint', '--json', '--passphrase-file', PWFILE, ed]),
+    ]);
+    expect(locked.code, locked.stderr).toBe(0);
+    expect(JSON.parse(locked.stdout)).toEqual(JSON.parse(open.stdout));
+    expect(JSON.parse(locked.stdout).CreatedFingerprint).toBe(JSON.parse(locked.stdout).ImportedFingerprint);
   });
 
   it('Windows PowerShell 5.1 files: UTF-16LE with BOM and CRLF, PPK with CRLF', async () => {
@@ -295,6 +305,53 @@ describe.concurrent('convert', () => {
     expect(fs.readdirSync(dir)).toEqual(['existing.ppk']);
   });
 
+  it('convert --out - to a pipe whose reader has gone: Ec2Keys.FileError, exit 1 (not a quiet 0); to /dev/null it is what was asked', async () => {
+    const [gone, goneJson, nul] = await Promise.all([
+      cli(['convert', F.pem, '--to', 'openssh', '--out', '-'], { stdout: 'closed' }),
+      cli(['--json', 'convert', F.pem, '--to', 'openssh', '--out', '-'], { stdout: 'closed' }),
+      cli(['convert', F.pem, '--to', 'openssh', '--out', '-'], { stdout: 'null' }),
+    ]);
+    for (const r of [gone, goneJson]) {
+      expectError(r, 'Ec2Keys.FileError');
+      expect(r.stderr).toMatch(/cannot write the key to standard output \(EPIPE\): nothing received it/);
+    }
+    // Converting loses nothing (the input stays): stdout on /dev/null is the caller's choice.
+    expect(nul.code, nul.stderr).toBe(0);
+  });
+
+  it('a file of several public keys (authorized_keys) is InvalidKey.Format naming how many, never its first key in silence', async () => {
+    const dir = tmpDir('ec2keys-cli-two-');
+    const other = path.join(dir, 'other');
+    tool('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', other]);
+    const two = path.join(dir, 'authorized_keys');
+    fs.writeFileSync(two, fs.readFileSync(F.pub, 'utf8') + '# laptop\n' + fs.readFileSync(other + '.pub', 'utf8'));
+    const home = path.join(dir, 'home');
+    const [fp, imp] = await Promise.all([
+      cli(['fingerprint', two]),
+      cli(['--home', home, '--json', 'import', 'two', '--public-key-file', two, '--platform', 'linux']),
+    ]);
+    for (const r of [fp, imp]) {
+      expectError(r, 'InvalidKey.Format');
+      expect(r.stderr).toMatch(/authorized_keys holds 2 public keys; give one key\nhint: .*import --batch/);
+    }
+    expect((await cli(['--home', home, '--json', 'get'])).stdout).toMatch(/"KeyPairs": \[\]/);
+    // One key plus comments and blank lines is one key.
+    const one = path.join(dir, 'one.pub');
+    fs.writeFileSync(one, fs.readFileSync(F.pub, 'utf8') + '\n# the laptop key\n\n');
+    const r = await cli(['--json', 'fingerprint', one]);
+    expect(r.code, r.stderr).toBe(0);
+  });
+
+  it('a dangling symlink at --out counts as a file that exists: FileExists, the link untouched', async () => {
+    const dir = tmpDir('ec2keys-cli-dangling-');
+    const out = path.join(dir, 'key.ppk');
+    fs.symlinkSync(path.join(dir, 'nowhere', 'target.ppk'), out);
+    const r = await cli(['convert', F.pem, '--to', 'ppk', '--out', out]);
+    expectError(r, 'Ec2Keys.FileExists');
+    expect(fs.readlinkSync(out)).toBe(path.join(dir, 'nowhere', 'target.ppk'));
+    expect(fs.readdirSync(dir)).toEqual(['key.ppk']);
+  });
+
   it('the default output name is the input\'s with the new extension, and it is not overwritten either', async () => {
     const dir = tmpDir('ec2keys-cli-default-');
     const inp = path.join(dir, 'my-key.pem');
@@ -314,6 +371,16 @@ describe.concurrent('convert', () => {
     const r = await runShell(`ulimit -f 1; exec "$@"`, ['convert', F.pem, '--to', 'pkcs8', '--out', out]);
     expect(hasStack(r.stderr)).toBe(false);
     expectError(r, 'Ec2Keys.FileError');
+    expect(fs.readdirSync(dir)).toEqual([]);
+  });
+
+  it('a file name too long for the file system: Ec2Keys.FileError saying so, nothing written', async () => {
+    const dir = tmpDir('ec2keys-cli-longname-');
+    const out = path.join(dir, 'k'.repeat(300) + '.ppk'); // NAME_MAX is 255 bytes on ext4, tmpfs, NTFS
+    const r = await cli(['convert', F.pem, '--to', 'ppk', '--out', out]);
+    expect(hasStack(r.stderr)).toBe(false);
+    expectError(r, 'Ec2Keys.FileError');
+    expect(r.stderr).toContain('the name is too long for this file system');
     expect(fs.readdirSync(dir)).toEqual([]);
   });
 
@@ -444,6 +511,83 @@ describe.concurrent('password', () => {
     expectJsonError(json, code);
     for (const r of [plain, json]) expect(r.stdout.includes(PASSWORD) || r.stderr.includes(PASSWORD)).toBe(false);
   });
+
+  it('--key - with the password data also from standard input (--data-file -, or no data option): a usage error naming both, not "standard input is empty"', async () => {
+    const key = fs.readFileSync(F.pem, 'utf8');
+    const [dataFileDash, implied, json, keyOnStdin, dataOnStdin] = await Promise.all([
+      cli(['password', '--data-file', '-', '--key', '-'], { input: BLOB + '\n' }),
+      cli(['password', '--key', '-'], { input: key }),
+      cli(['--json', 'password', '--key', '-', '--data-file', '-'], { input: key + BLOB + '\n' }),
+      // One reader of standard input is fine, either way round.
+      cli(['password', '--key', '-', '--data-file', file('blob.txt')], { input: key }),
+      cli(['password', '--key', F.pem, '--data-file', '-'], { input: BLOB + '\n' }),
+    ]);
+    for (const r of [dataFileDash, implied, json]) {
+      expectError(r, 'Ec2Keys.Usage', 2);
+      expect(r.stderr).toMatch(/^ec2keys: Ec2Keys\.Usage: standard input can feed only one of the key and the password data/m);
+      expect(r.stderr).not.toMatch(/standard input is empty/);
+      expect(r.stderr).toMatch(/^hint: .*--key FILE.*--data-file FILE/m);
+    }
+    expect(dataFileDash.stderr).toContain('(--key - with --data-file -)');
+    expect(implied.stderr).toContain('(--key - with no --data, --data-file or --instance-id)');
+    expect(dataFileDash.stdout).toBe('');
+    expectJsonError(json, 'Ec2Keys.Usage');
+    for (const r of [keyOnStdin, dataOnStdin]) {
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stdout).toBe(PASSWORD + '\n');
+    }
+  });
+});
+
+// ------------------------------------------------------------------ protect
+
+describe.concurrent('protect', () => {
+  const loose = (name: string) => {
+    const f = write(name, fs.readFileSync(F.pem), 0o644);
+    fs.chmodSync(f, 0o644); // whatever the umask
+    return f;
+  };
+  const mode = (f: string) => fs.statSync(f).mode & 0o777;
+
+  it('--json with a file that fails: exit 1, and one document listing every file — the one it changed and the error of the other', async () => {
+    const p1 = loose('protect-p1.pem');
+    const missing = file('protect-nope.pem');
+    const r = await cli(['--json', 'protect', 'protect-p1.pem', 'protect-nope.pem']);
+    expect(r.code, r.stderr).toBe(1);
+    expect(mode(p1)).toBe(0o600);
+    expect(JSON.parse(r.stdout)).toEqual({
+      Results: [
+        { File: p1, Before: '0644', After: '0600', Changed: true },
+        { File: missing, Error: { Code: 'Ec2Keys.FileError', Message: `cannot protect ${missing}: it does not exist` } },
+      ],
+    });
+    expect(r.stderr).toBe(`ec2keys: Ec2Keys.PartialFailure: 1 of 2 key files could not be protected: cannot protect ${missing}: it does not exist\n`);
+  });
+
+  it('plain with a file that fails: the table of the file it changed, the failure on stderr, exit 1', async () => {
+    const p1 = loose('protect-plain.pem');
+    const missing = file('protect-plain-nope.pem');
+    const r = await cli(['protect', p1, missing]);
+    expect(r.code, r.stderr).toBe(1);
+    expect(mode(p1)).toBe(0o600);
+    expect(r.stdout.split('\n').map((l) => l.split(/\s+/))).toEqual([['File', 'Before', 'After'], [p1, '0644', '0600'], ['']]);
+    expect(r.stderr).toBe(`ec2keys: Ec2Keys.PartialFailure: 1 of 2 key files could not be protected: cannot protect ${missing}: it does not exist\n`);
+  });
+
+  it('--json: the same Results document when all is well (changed, then unchanged), and for one file that fails (its own code on stderr)', async () => {
+    const p = loose('protect-ok.pem');
+    const first = await cli(['--json', 'protect', p]);
+    expect(first.code, first.stderr).toBe(0);
+    expect(JSON.parse(first.stdout)).toEqual({ Results: [{ File: p, Before: '0644', After: '0600', Changed: true }] });
+    const again = await cli(['--json', 'protect', p]);
+    expect(again.code, again.stderr).toBe(0);
+    expect(JSON.parse(again.stdout)).toEqual({ Results: [{ File: p, Before: '0600', After: '0600', Changed: false }] });
+    const missing = file('protect-alone-nope.pem');
+    const one = await cli(['--json', 'protect', missing]);
+    expect(one.code).toBe(1);
+    expect(JSON.parse(one.stdout)).toEqual({ Results: [{ File: missing, Error: { Code: 'Ec2Keys.FileError', Message: `cannot protect ${missing}: it does not exist` } }] });
+    expect(one.stderr).toBe(`ec2keys: Ec2Keys.FileError: cannot protect ${missing}: it does not exist\n`);
+  });
 });
 
 // ------------------------------------------------------------------ usage errors
@@ -458,6 +602,7 @@ describe.concurrent('usage errors exit 2', () => {
     ['password without --key', () => ['password', '--data', BLOB]],
     ['password with two data sources', () => ['password', '--key', F.pem, '--data', BLOB, '--data-file', file('blob.txt')]],
     ['an unknown command', () => ['fingerprnt', F.pem]],
+    ['help for an unknown command', () => ['help', 'bogus']],
   ];
   it.each(cases)('%s', async (_name, make) => {
     const args = make();
@@ -466,5 +611,274 @@ describe.concurrent('usage errors exit 2', () => {
     expect(plain.stdout).toBe('');
     expectError(json, 'Ec2Keys.Usage', 2);
     expectJsonError(json, 'Ec2Keys.Usage');
+  });
+});
+
+describe.concurrent('commander\'s usage messages in our style', () => {
+  it('lower case after the code, no closing period (style.md)', async () => {
+    const [many, bits, to] = await Promise.all([
+      cli(['new', 'a', 'b']),
+      cli(['new', 'x', '--bits', '1000']),
+      cli(['convert', F.pem, '--to', 'xyz']),
+    ]);
+    const line = (r: CliResult) => r.stderr.split('\n')[0];
+    expect(line(many)).toBe("ec2keys: Ec2Keys.Usage: too many arguments for 'new'; expected 1 argument but got 2");
+    expect(line(bits)).toBe("ec2keys: Ec2Keys.Usage: option '-b, --bits <bits>' argument '1000' is invalid; allowed choices are 2048, 3072, 4096");
+    expect(line(to)).toBe("ec2keys: Ec2Keys.Usage: option '--to <format>' argument 'xyz' is invalid; allowed choices are pem, pkcs8, openssh, ppk");
+  });
+});
+
+describe.concurrent('help WORD', () => {
+  it('help for an unknown command is reported exactly as that command would be (message, "Did you mean", hint, exit 2)', async () => {
+    const [helpTypo, typo, helpBogus, bogus, helpTypoJson, typoJson] = await Promise.all([
+      cli(['help', 'fingerprnt']),
+      cli(['fingerprnt']),
+      cli(['help', 'bogus']),
+      cli(['bogus']),
+      cli(['--json', 'help', 'fingerprnt']),
+      cli(['--json', 'fingerprnt']),
+    ]);
+    expect(helpTypo.code).toBe(2);
+    expect(helpTypo.stdout).toBe('');
+    expect(helpTypo.stderr).toBe("ec2keys: Ec2Keys.Usage: unknown command 'fingerprnt'\n(Did you mean fingerprint?)\nhint: see `ec2keys --help` or `ec2keys COMMAND --help`\n");
+    expect(helpTypo.stderr).toBe(typo.stderr);
+    expect(helpBogus.code).toBe(2);
+    expect(helpBogus.stderr.split('\n')[0]).toBe("ec2keys: Ec2Keys.Usage: unknown command 'bogus'");
+    expect(helpBogus.stderr).toBe(bogus.stderr);
+    expect(helpBogus.stdout).toBe('');
+    expect(JSON.parse(helpTypoJson.stdout)).toEqual(JSON.parse(typoJson.stdout));
+    expect(JSON.parse(helpTypoJson.stdout).Error.Code).toBe('Ec2Keys.Usage');
+  });
+
+  it('help for a command (or its alias) still shows that command\'s help, exit 0; help alone the main help', async () => {
+    const [helpNew, helpRm, help] = await Promise.all([cli(['help', 'new']), cli(['help', 'rm']), cli(['help'])]);
+    for (const r of [helpNew, helpRm, help]) {
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stderr).toBe('');
+    }
+    expect(helpNew.stdout).toMatch(/^Usage: ec2keys new \[options\] <name>\n/);
+    expect(helpRm.stdout).toMatch(/^Usage: ec2keys remove\|rm /);
+    expect(help.stdout).toMatch(/^Usage: ec2keys \[options\] \[command\]\n/);
+  });
+});
+
+// ------------------------------------------------------------------ output to a closed pipe
+
+/** Run the CLI with its stdout a pipe whose reading end is already closed (`ec2keys … | head -1` after head exited). */
+function runClosedStdout(args: string[]): Promise<CliResult> {
+  const bin = process.env.EC2KEYS_TEST_BIN;
+  const [cmd, argv] = bin ? [bin, args] : [process.execPath, [BIN, ...args]];
+  return new Promise((resolve, reject) => {
+    const c = spawn(cmd, argv, { cwd: D, env: cleanEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
+    c.stdout.destroy(); // closed before the CLI writes anything: every write of it gets EPIPE
+    let stderr = '';
+    c.stderr.on('data', (d) => (stderr += d));
+    c.on('error', reject);
+    c.on('close', (code, signal) => resolve({ code, signal, stdout: '', stderr }));
+  });
+}
+
+describe.concurrent('stdout closed early (a pipe into head, Select-Object -First)', () => {
+  // A key sent to stdout must arrive (SECURITY.md): convert --out - is a FileError then; the rest
+  // keeps its own exit code.
+  const cases: [string, () => string[], number][] = [
+    ['fingerprint --json', () => ['--json', 'fingerprint', F.pem], 0],
+    ['fingerprint (table)', () => ['fingerprint', F.pem], 0],
+    ['convert --out -', () => ['convert', F.pem, '--to', 'ppk', '--out', '-'], 1],
+    ['password', () => ['password', '--key', F.pem, '--data', BLOB], 0],
+    ['--help', () => ['--help'], 0],
+  ];
+  it.each(cases)('%s: no stack trace, no "Unhandled \'error\' event", the command\'s own exit code', async (_name, make, code) => {
+    const r = await runClosedStdout(make());
+    expect(r.signal).toBe(null);
+    expect(r.stderr).not.toMatch(/Unhandled|node:events/);
+    expect(hasStack(r.stderr), r.stderr).toBe(false);
+    expect(r.code, r.stderr).toBe(code);
+    if (code === 1) expect(r.stderr).toMatch(/^ec2keys: Ec2Keys\.FileError: cannot write the key to standard output \(EPIPE\): nothing received it$/m);
+    else expect(r.stderr).not.toMatch(/EPIPE/);
+  });
+});
+
+// ------------------------------------------------------------------ what errors may show of a file
+
+describe.concurrent('a file that is not a key: the error names what it is, never its content', () => {
+  // Swapped arguments (`--key pw.txt --passphrase-file key.pem`) and key bodies without their
+  // armour lines are common; the first line of such a file is a secret (SECURITY.md: errors
+  // "name what was wrong, never the content").
+  const ASCII_PW = 'Correct-Horse-Battery-9';
+  const cases: [string, () => string, () => string[]][] = [
+    ['a passphrase file', () => write('ascii-pw.txt', ASCII_PW + '\n'), () => [ASCII_PW, ASCII_PW.slice(0, 12)]],
+    ['a PEM body without its BEGIN/END lines (+ a stray line)', () => {
+      const body = fs.readFileSync(F.pem, 'utf8').split('\n').filter((l) => l && !l.startsWith('-----'));
+      return write('body-only.txt', body.join('\n') + '\n(end)\n');
+    }, () => [fs.readFileSync(F.pem, 'utf8').split('\n')[1].slice(0, 24)]],
+  ];
+  it.each(cases)('%s', async (_name, make, secrets) => {
+    const f = make();
+    const runs = await Promise.all([
+      cli(['fingerprint', f]),
+      cli(['--json', 'password', '--key', f, '--data', BLOB]),
+      cli(['convert', f, '--to', 'ppk', '--out', '-']),
+      cli(['fingerprint', '-'], { input: fs.readFileSync(f) }),
+    ]);
+    for (const r of runs) {
+      expectError(r, 'InvalidKey.Format');
+      expect(r.stderr).toMatch(/not a recognised key/);
+      for (const s of secrets()) expect(r.stdout + r.stderr, `content shown: ${r.stderr}`).not.toContain(s);
+    }
+  });
+
+  it('a PPK whose Private-Lines count is one short: the stray key-data line is not shown', async () => {
+    const lines = fs.readFileSync(F.ppk2, 'utf8').split('\n');
+    const at = lines.findIndex((l) => l.startsWith('Private-Lines: '));
+    const n = Number(lines[at].slice('Private-Lines: '.length));
+    const lastPrivate = lines[at + n];
+    lines[at] = `Private-Lines: ${n - 1}`;
+    const f = write('short-count.ppk', lines.join('\n'));
+    const r = await cli(['fingerprint', f]);
+    expectError(r, 'InvalidKey.Format');
+    expect(r.stderr).toMatch(/Private-MAC/);
+    expect(r.stderr).not.toContain(lastPrivate.slice(0, 16));
+  });
+
+  it('an armour line that is no key type is still named (it is not secret)', async () => {
+    const f = write('eddsa.pem', '-----BEGIN FOO PRIVATE KEY-----\nAAAA\n-----END FOO PRIVATE KEY-----\n');
+    const g = write('header-typo.pem', '-----BEGN RSA PRIVATE KEY-----\nAAAA\n');
+    const [a, b] = await Promise.all([cli(['fingerprint', f]), cli(['fingerprint', g])]);
+    expectError(a, 'InvalidKey.Format');
+    expect(a.stderr).toContain('FOO PRIVATE KEY');
+    expectError(b, 'InvalidKey.Format');
+    expect(b.stderr).toContain('-----BEGN RSA PRIVATE KEY-----');
+  });
+});
+
+// ------------------------------------------------------------------ inputs that never end
+
+describe.concurrent('a key or passphrase "file" that is a device or a pipe', () => {
+  it('/dev/zero as the key, the public key or the passphrase file: a size error at once, not a hang', async () => {
+    const runs = await Promise.all([
+      cli(['fingerprint', '/dev/zero'], { timeoutMs: 20_000 }),
+      cli(['password', '--key', '/dev/zero', '--data', BLOB], { timeoutMs: 20_000 }),
+      cli(['convert', F.pemEnc, '--to', 'ppk', '--out', '-', '--passphrase-file', '/dev/zero'], { timeoutMs: 20_000 }),
+      cli(['--home', path.join(D, 'zero-home'), 'import', 'z', '--public-key-file', '/dev/zero'], { timeoutMs: 20_000 }),
+    ]);
+    for (const r of runs) {
+      expect(r.signal, 'killed after 20 s: it read /dev/zero for ever').toBe(null);
+      expect(r.code, r.stderr).not.toBe(0);
+      expect(r.stderr).toMatch(/^ec2keys: [A-Za-z0-9.]+: .*(larger|too large)/m);
+    }
+  });
+
+  it('a pipe (bash process substitution, /dev/fd/N) still works, for the key and the passphrase file', async () => {
+    const r = await runShell(`"$@" <(cat '${F.pemEnc}') --passphrase-file <(cat '${PWFILE}')`, ['fingerprint', '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout).CreatedFingerprint).toBe(EXPECT.created);
+  });
+});
+
+// ------------------------------------------------------------------ --out FOLDER
+
+describe.concurrent('convert --out FOLDER', () => {
+  it('writes <input name>.<ext> inside the folder; an existing one there needs --force', async () => {
+    const dir = path.join(D, 'out-folder');
+    fs.mkdirSync(dir);
+    const r = await cli(['--json', 'convert', F.pem, '--to', 'ppk', '--out', dir]);
+    expect(r.code, r.stderr).toBe(0);
+    const f = path.join(dir, 'key.ppk');
+    expect(JSON.parse(r.stdout).KeyFile).toBe(f);
+    expect(fs.statSync(f).mode & 0o777).toBe(0o600);
+    expect(tool('puttygen', ['-l', f]).toString()).toMatch(/ssh-rsa 2048/);
+    expectError(await cli(['convert', F.pem, '--to', 'ppk', '--out', dir]), 'Ec2Keys.FileExists');
+    expect((await cli(['convert', F.pem, '--to', 'ppk', '--out', dir, '--force'])).code).toBe(0);
+  });
+});
+
+describe.concurrent('password: empty data given directly', () => {
+  it('the hint tells how to wait that works without an instance id (--wait alone is a usage error)', async () => {
+    const [stdin, data] = await Promise.all([
+      cli(['password', '--key', F.pem], { input: '\n' }),
+      cli(['password', '--key', F.pem, '--data', '']),
+    ]);
+    for (const r of [stdin, data]) {
+      expectError(r, 'Ec2Keys.PasswordNotReady');
+      const hint = r.stderr.split('\n').find((l) => l.startsWith('hint: '))!;
+      expect(hint).toMatch(/--instance-id \S+ --wait/);
+      expect(hint).not.toMatch(/wait with --wait,/);
+    }
+    const wait = await cli(['password', '--key', F.pem, '--wait'], { input: '\n' });
+    expectError(wait, 'Ec2Keys.Usage', 2);
+  });
+});
+
+describe.concurrent('--encrypt without a passphrase to encrypt with', () => {
+  it('no terminal and no --new-passphrase-file / EC2KEYS_NEW_PASSPHRASE: a usage error, no unencrypted key written', async () => {
+    const dir = tmpDir('ec2keys-cli-encrypt-');
+    const empty = write('empty-new-pw.txt', '');
+    const [none, emptyFile, emptyEnv, ok] = await Promise.all([
+      cli(['convert', F.pem, '--to', 'ppk', '--encrypt', '--out', path.join(dir, 'a.ppk')]),
+      cli(['convert', F.pem, '--to', 'ppk', '--encrypt', '--new-passphrase-file', empty, '--out', path.join(dir, 'b.ppk')]),
+      cli(['--json', 'convert', F.pem, '--to', 'pkcs8', '--encrypt', '--out', path.join(dir, 'c.p8')], { env: { EC2KEYS_NEW_PASSPHRASE: '' } }),
+      cli(['convert', F.pem, '--to', 'pkcs8', '--encrypt', '--out', path.join(dir, 'd.p8')], { env: { EC2KEYS_NEW_PASSPHRASE: NEW_PW } }),
+    ]);
+    for (const r of [none, emptyFile, emptyEnv]) {
+      expectError(r, 'Ec2Keys.Usage', 2);
+      expect(r.stderr).toMatch(/--encrypt/);
+    }
+    expectJsonError(emptyEnv, 'Ec2Keys.Usage');
+    expect(ok.code, ok.stderr).toBe(0);
+    expect(fs.readdirSync(dir)).toEqual(['d.p8']);
+    expect(fs.readFileSync(path.join(dir, 'd.p8'), 'utf8')).toMatch(/^-----BEGIN ENCRYPTED PRIVATE KEY-----/);
+  });
+});
+
+describe.concurrent('an empty new passphrase', () => {
+  it('an empty --new-passphrase-file (or one whose first line is empty) is a usage error, not an UNENCRYPTED key; nothing written', async () => {
+    const dir = tmpDir('ec2keys-cli-empty-new-pw-');
+    const empty = write('empty-new-pw-2.txt', '');
+    const firstLineEmpty = write('first-line-empty.txt', '\nsecret\n');
+    const crlfOnly = write('crlf-only.txt', '\r\n');
+    const runs = await Promise.all([
+      cli(['convert', F.pem, '--to', 'ppk', '--new-passphrase-file', empty, '--out', path.join(dir, 'a.ppk')]),
+      cli(['convert', F.pem, '--to', 'pkcs8', '--new-passphrase-file', firstLineEmpty, '--out', path.join(dir, 'b.p8')]),
+      cli(['convert', F.ppk3, '--to', 'openssh', '--new-passphrase-file', crlfOnly, '--out', path.join(dir, 'c.key')]),
+      cli(['--json', 'convert', F.pem, '--to', 'pem', '--new-passphrase-file', empty, '--out', '-']),
+    ]);
+    for (const r of runs) {
+      expectError(r, 'Ec2Keys.Usage', 2);
+      expect(r.stderr).toMatch(/^ec2keys: Ec2Keys\.Usage: the new passphrase \(first line of --new-passphrase-file \S+\) is empty; an empty passphrase would leave the key unencrypted$/m);
+      expect(r.stdout).not.toMatch(/PRIVATE KEY|PuTTY-User-Key-File/);
+    }
+    expectJsonError(runs[3], 'Ec2Keys.Usage');
+    expect(fs.readdirSync(dir)).toEqual([]);
+  });
+
+  it('EC2KEYS_NEW_PASSPHRASE set to the empty string counts as not set (as EC2KEYS_PASSPHRASE=\'\' does): the key is written unencrypted', async () => {
+    const dir = tmpDir('ec2keys-cli-empty-new-env-');
+    const [pkcs8, ppk] = await Promise.all([
+      cli(['--json', 'convert', F.pem, '--to', 'pkcs8', '--out', path.join(dir, 'a.p8')], { env: { EC2KEYS_NEW_PASSPHRASE: '' } }),
+      cli(['convert', F.pem, '--to', 'ppk', '--out', path.join(dir, 'b.ppk')], { env: { EC2KEYS_NEW_PASSPHRASE: '' } }),
+    ]);
+    expect(pkcs8.code, pkcs8.stderr).toBe(0);
+    expect(JSON.parse(pkcs8.stdout).Encrypted).toBe(false);
+    expect(fs.readFileSync(path.join(dir, 'a.p8'), 'utf8')).toMatch(/^-----BEGIN PRIVATE KEY-----/);
+    expect(ppk.code, ppk.stderr).toBe(0);
+    expect(fs.readFileSync(path.join(dir, 'b.ppk'), 'utf8')).toMatch(/^Encryption: none$/m);
+    // With --encrypt it is "no passphrase given", and says why.
+    const enc = await cli(['convert', F.pem, '--to', 'ppk', '--encrypt', '--out', path.join(dir, 'c.ppk')], { env: { EC2KEYS_NEW_PASSPHRASE: '' } });
+    expectError(enc, 'Ec2Keys.Usage', 2);
+    expect(enc.stderr).toContain('EC2KEYS_NEW_PASSPHRASE is empty, which counts as not set');
+    expect(fs.existsSync(path.join(dir, 'c.ppk'))).toBe(false);
+  });
+});
+
+describe.concurrent('password data saved by Windows PowerShell 5.1', () => {
+  it('`aws ec2 get-password-data … --output text > blob.txt` (UTF-16LE with BOM, CRLF) works as --data-file and on stdin', async () => {
+    const utf16 = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(BLOB + '\r\n', 'utf16le')]);
+    const f = write('blob-utf16.txt', utf16, 0o644);
+    const [a, b] = await Promise.all([cli(['password', '--key', F.pem, '--data-file', f]), cli(['password', '--key', F.pem], { input: utf16 })]);
+    for (const r of [a, b]) {
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stdout).toBe(PASSWORD + '\n');
+    }
   });
 });

@@ -23,6 +23,8 @@ import { BIN, cleanEnv, hasStack, runCli, type CliResult } from '../helpers/cli.
 import { FAKE_AWS_ENV, applyEnv, useMoto } from '../helpers/moto.js';
 import { hasTool, tmpDir, tool } from '../helpers/tools.js';
 import { MOTO_DEVIATIONS, type MotoDeviation } from '../store/contract.js';
+import { Ec2KeysError } from '../../src/errors.js';
+import { pollPasswordData } from '../../src/password/poll.js';
 import {
   createdRsaFp, ed25519Fp, importedRsaFp, keyPart, motoCreatedRsaFp, motoEd25519Fp, opensslRsaCheck, publicOfPrivate, rsaBits,
 } from '../store/oracles.js';
@@ -42,6 +44,7 @@ const REGION_POOL = [
   'us-east-2', 'us-west-1', 'us-west-2', 'eu-west-1', 'eu-west-2', 'eu-west-3', 'eu-central-1', 'eu-north-1', 'eu-south-1',
   'ap-south-1', 'ap-northeast-1', 'ap-northeast-2', 'ap-northeast-3', 'ap-southeast-1', 'ap-southeast-2', 'ap-southeast-3',
   'ca-central-1', 'sa-east-1', 'af-south-1', 'me-south-1', 'il-central-1', 'ap-east-1', 'eu-central-2', 'eu-south-2',
+  'ap-east-2', 'ap-south-2', 'ap-southeast-4', 'ap-southeast-5', 'ap-southeast-6', 'ap-southeast-7', 'ca-west-1', 'me-central-1', 'mx-central-1',
 ];
 const takeRegion = () => {
   const r = REGION_POOL.shift();
@@ -77,25 +80,25 @@ function target(kind: Kind): Target {
 }
 
 /** Run the CLI for a target; checks what every run must satisfy. */
-async function cli(t: Target, args: string[], o: { input?: string; env?: Record<string, string>; g?: string[] } = {}): Promise<CliResult> {
+async function cli(t: Target, args: string[], o: { input?: string; env?: Record<string, string>; g?: string[]; stdout?: 'null' | 'closed' } = {}): Promise<CliResult> {
   const argv = [...(o.g ?? t.g), ...args];
-  const r = await runCli(argv, { cwd: t.dir, env: { ...t.env, ...o.env }, input: o.input, timeoutMs: 120_000 });
+  const r = await runCli(argv, { cwd: t.dir, env: { ...t.env, ...o.env }, input: o.input, timeoutMs: 120_000, stdout: o.stdout });
   const what = `ec2keys ${argv.join(' ')}`;
   expect(r.signal, `${what} was killed`).toBe(null);
   expect(hasStack(r.stderr), `stack trace from ${what}:\n${r.stderr}`).toBe(false);
   if (r.code !== 0) expect(r.stderr, `${what} failed without an error line`).toMatch(/^ec2keys: [A-Za-z0-9.]+: \S/m);
-  if (argv.includes('--json')) expect(() => JSON.parse(r.stdout), `${what}: stdout is not one JSON document:\n${r.stdout}`).not.toThrow();
+  if (argv.includes('--json') && !o.stdout) expect(() => JSON.parse(r.stdout), `${what}: stdout is not one JSON document:\n${r.stdout}`).not.toThrow();
   return r;
 }
 
 function ok(r: CliResult): CliResult {
-  expect(r.code, `exit code; stderr: ${r.stderr}`).toBe(0);
+  expect(r.code, `exit code${r.signal ? ` (killed by ${r.signal})` : ""}; stderr: ${r.stderr}`).toBe(0);
   return r;
 }
 
 /** A failed command: the exit code, `ec2keys: CODE: …` on stderr; with --json also {"Error":{…}} on stdout. */
 function expectError(r: CliResult, code: string, exit = 1): { Code: string; Message: string; Hint?: string } | undefined {
-  expect(r.code, `exit code; stderr: ${r.stderr}`).toBe(exit);
+  expect(r.code, `exit code${r.signal ? ` (killed by ${r.signal})` : ""}; stderr: ${r.stderr}`).toBe(exit);
   expect(r.stderr).toMatch(new RegExp(`^ec2keys: ${code.replace(/\./g, '\\.')}: \\S`, 'm'));
   if (r.stdout.trim().startsWith('{')) {
     const doc = JSON.parse(r.stdout);
@@ -371,6 +374,24 @@ describe.concurrent('ec2keys store commands', () => {
   // ================================================================================ EC2 only: push, retrieve, password
 
   describe('EC2-only commands on moto_server', () => {
+    it('--profile with AWS_ACCESS_KEY_ID set too: no SDK warning block on stderr; a profile that does not exist is named in the error', async () => {
+      const t = target('moto');
+      const dir = tmp('ec2keys-cli-profile-');
+      const creds = path.join(dir, 'credentials');
+      fs.writeFileSync(creds, '[work]\naws_access_key_id = testing\naws_secret_access_key = testing\n');
+      const env = { AWS_SHARED_CREDENTIALS_FILE: creds };
+      // Like the AWS CLI: an explicit --profile wins over the environment's keys, silently.
+      const [good, ghost] = await Promise.all([
+        cli(t, ['get', '--profile', 'work', '--json'], { env }),
+        cli(t, ['get', '--profile', 'ghost', '--json'], { env }),
+      ]);
+      expect(json(good)).toEqual({ KeyPairs: [] });
+      expect(good.stderr).toBe('');
+      const e = expectError(ghost, 'Ec2Keys.CredentialsError')!;
+      expect(ghost.stderr).not.toMatch(/Multiple credential sources|WARNING/);
+      expect(e.Message).toContain('"ghost"');
+    });
+
     it('push --regions a,b: one ImportKeyPair per region; re-push is idempotent; a different key under the name fails that region only', async () => {
       const t = target('local');
       const [r1, r2, r3, r4, r5] = [takeRegion(), takeRegion(), takeRegion(), takeRegion(), takeRegion()];
@@ -399,7 +420,7 @@ describe.concurrent('ec2keys store commands', () => {
       }
       // One region failed: exit 1, the per-region results are the one document on stdout.
       expect(mixed.code).toBe(1);
-      expect(mixed.stderr).toMatch(/^ec2keys: \S+: 1 of 2 regions failed$/m);
+      expect(mixed.stderr).toMatch(/^ec2keys: Ec2Keys\.PartialFailure: 1 of 2 regions failed$/m);
       const doc = JSON.parse(mixed.stdout);
       expect(Object.keys(doc)).toEqual(['KeyName', 'Results']);
       expect(doc.Results[0]).toMatchObject({ Region: r4, Status: 'imported', KeyFingerprint: fp });
@@ -409,7 +430,8 @@ describe.concurrent('ec2keys store commands', () => {
       expectError(nope, 'InvalidKeyPair.NotFound');
 
       const [again, inR1, inR3] = await Promise.all([
-        cli(t, ['push', 'pk', '--regions', `${r1},${r2}`], { g, env }),
+        // A region named twice (and spaces after commas) is pushed once.
+        cli(t, ['push', 'pk', '--regions', `${r1}, ${r2},${r1}`], { g, env }),
         aws(r1, ['ec2', 'describe-key-pairs', '--key-names', 'pk', '--include-public-key']),
         aws(r3, ['ec2', 'describe-key-pairs', '--key-names', 'pk']),
       ]);
@@ -482,6 +504,17 @@ describe.concurrent('ec2keys store commands', () => {
       // Saved like `new`: never over an existing file without --force.
       expectError(await cli(t, ['retrieve', 'cfn-key']), 'Ec2Keys.FileExists');
       expect(fs.readFileSync(j.KeyFile, 'utf8')).toBe(material);
+
+      // The parameter holds another key (overwritten, or copied from another pair): refused,
+      // nothing saved. (cfn-key itself passed through the SHA-1-of-SPKI form moto gives created
+      // pairs [moto: createdRsaFingerprint]; EC2's own SHA-1-of-PKCS#8 form is checked below.)
+      const other = path.join(FX, `other-${t.region}.pem`);
+      fs.copyFileSync(F.pem, other);
+      await aws(t.region, ['ssm', 'put-parameter', '--overwrite', '--name', `/ec2/keypair/${made.KeyPairId}`, '--type', 'SecureString', '--value', `file://${other}`]);
+      const wrong = await cli(t, ['retrieve', 'cfn-key', '--out', 'wrong.pem']);
+      expectError(wrong, 'Ec2Keys.KeyMismatch');
+      expect(wrong.stderr).toContain(`does not belong to key pair cfn-key (${made.KeyPairId})`);
+      expect(fs.existsSync(path.join(t.dir, 'wrong.pem'))).toBe(false);
     }, 240_000);
 
     it(`password --instance-id: GetPasswordData on a Windows instance → Ec2Keys.WrongKey [moto: passwordDataRandom: ${MOTO_DEVIATIONS.passwordDataRandom}]; unknown instance; --wait polls an empty blob until PasswordNotReady`, async () => {
@@ -501,12 +534,20 @@ describe.concurrent('ec2keys store commands', () => {
       const [winId, linId] = await Promise.all([run(winAmi), run(linuxAmi)]);
       c.destroy();
 
-      const [wrongKey, wrongKeyJson, unknown, notReady, waited] = await Promise.all([
+      const timed = async (p: Promise<CliResult>) => {
+        const start = Date.now();
+        const r = await p;
+        return { ...r, ms: Date.now() - start };
+      };
+      const [wrongKey, wrongKeyJson, unknown, notReady, waited, waitedLong] = await Promise.all([
         cli(t, ['password', '--instance-id', winId, '--key', 'win.pem']),
         cli(t, ['password', '--instance-id', winId, '--key', 'win.pem', '--json']),
         cli(t, ['password', '--instance-id', 'i-0123456789abcdef0', '--key', 'win.pem']),
         cli(t, ['password', '--instance-id', linId, '--key', 'win.pem', '--json']),
         cli(t, ['password', '--instance-id', linId, '--key', 'win.pem', '--wait', '--timeout', '1'], { env: { EC2KEYS_POLL_INTERVAL_MS: '200' } }),
+        // The default 15 s interval is longer than --timeout: it still polls again AT the deadline
+        // (it gave up after the first try, "gave up after 0 s (1 tries)").
+        timed(cli(t, ['password', '--instance-id', linId, '--key', 'win.pem', '--wait', '--timeout', '2'])),
       ]);
       expectError(wrongKey, 'Ec2Keys.WrongKey');
       expect(wrongKey.stdout).toBe('');
@@ -515,17 +556,75 @@ describe.concurrent('ec2keys store commands', () => {
       expect(unknown.stderr).toContain("The instance ID 'i-0123456789abcdef0' does not exist");
       expectError(notReady, 'Ec2Keys.PasswordNotReady');
       expectError(waited, 'Ec2Keys.PasswordNotReady');
-      const tries = Number(/gave up after \d+ s \((\d+) tries\)/.exec(waited.stderr)?.[1]);
-      expect(tries).toBeGreaterThanOrEqual(1);
+      const tries = Number(/gave up after \d+ s \((\d+) tr(?:y|ies)\)/.exec(waited.stderr)?.[1]);
+      expect(tries).toBeGreaterThanOrEqual(2);
       // Not a TTY: no progress line, just the error.
       expect(waited.stderr).not.toMatch(/waiting for the password/);
+      expectError(waitedLong, 'Ec2Keys.PasswordNotReady');
+      expect(waitedLong.stderr).toMatch(/^ec2keys: Ec2Keys\.PasswordNotReady: the password of i-\S+ is not available yet \(EC2 returned no password data\); gave up after 2 s \(2 tries\)$/m);
+      expect(waitedLong.ms).toBeGreaterThanOrEqual(2000);
+      // --wait was given: the hint says to wait longer with --timeout, not "wait with --wait".
+      for (const r of [waited, waitedLong]) {
+        const hint = r.stderr.split('\n').find((l) => l.startsWith('hint: '))!;
+        expect(hint).toMatch(/a larger --timeout \(it was \d+ s; the default is 900\)/);
+        expect(hint).not.toMatch(/--wait/);
+      }
+      expect(notReady.stdout).toContain('wait with --wait');
 
       // Requests: two reads for the Windows instance, one for the unknown one, 1 + `tries` for the empty one.
       const calls = (await recorded(t.region)).filter((c) => c.action === 'GetPasswordData');
       const per = (id: string) => calls.filter((c) => c.params.InstanceId === id).length;
       expect(per(winId)).toBe(2);
       expect(per('i-0123456789abcdef0')).toBe(1);
-      expect(per(linId)).toBe(1 + tries);
+      expect(per(linId)).toBe(1 + tries + 2);
+    }, 240_000);
+
+    it('a malformed --endpoint-url / EC2KEYS_ENDPOINT_URL is a usage error naming it (not InternalError "Invalid URL"), for every command that talks to EC2, before anything is done', async () => {
+      const t = target('moto');
+      const home = ['--home', t.home];
+      const bad = ['--endpoint-url', 'notaurl', '--region', t.region];
+      const ec2 = ['--store', 'ec2', ...bad];
+      const runs: [string, Promise<CliResult>, string][] = [
+        ['get', cli(t, ['get'], { g: ec2 }), '--endpoint-url is "notaurl"'],
+        ['get --json', cli(t, ['get', '--json'], { g: ec2 }), '--endpoint-url is "notaurl"'],
+        ['new', cli(t, ['new', 'bad-endpoint'], { g: ec2 }), '--endpoint-url is "notaurl"'],
+        ['import', cli(t, ['import', 'bad-endpoint', '--public-key-file', F.pub], { g: ec2 }), '--endpoint-url is "notaurl"'],
+        ['remove', cli(t, ['remove', 'bad-endpoint', '--yes'], { g: ec2 }), '--endpoint-url is "notaurl"'],
+        // Before the key is even read: an encrypted key without a passphrase is not what it reports.
+        ['verify', cli(t, ['verify', F.p8Enc, 'bad-endpoint'], { g: ec2 }), '--endpoint-url is "notaurl"'],
+        ['push', cli(t, ['push', 'bad-endpoint', '--regions', t.region], { g: [...home, ...bad] }), '--endpoint-url is "notaurl"'],
+        ['retrieve', cli(t, ['retrieve', 'bad-endpoint'], { g: bad }), '--endpoint-url is "notaurl"'],
+        ['password --instance-id', cli(t, ['password', '--instance-id', 'i-0123456789abcdef0', '--key', F.pem], { g: bad }), '--endpoint-url is "notaurl"'],
+        ['empty --endpoint-url', cli(t, ['get'], { g: ['--store', 'ec2', '--endpoint-url', '', '--region', t.region] }), '--endpoint-url is empty'],
+        ['a path, no scheme', cli(t, ['get'], { g: ['--store', 'ec2', '--endpoint-url', '127.0.0.1:5000', '--region', t.region] }), '--endpoint-url is "127.0.0.1:5000"'],
+        ['EC2KEYS_ENDPOINT_URL, get', cli(t, ['get'], { g: ['--store', 'ec2', '--region', t.region], env: { EC2KEYS_ENDPOINT_URL: 'ftp://example.com' } }), 'EC2KEYS_ENDPOINT_URL is "ftp://example.com"'],
+        ['EC2KEYS_ENDPOINT_URL, password', cli(t, ['password', '--instance-id', 'i-0123456789abcdef0', '--key', F.pem], { g: ['--region', t.region], env: { EC2KEYS_ENDPOINT_URL: 'notaurl' } }), 'EC2KEYS_ENDPOINT_URL is "notaurl"'],
+        ['EC2KEYS_ENDPOINT_URL, push', cli(t, ['push', 'bad-endpoint', '--regions', t.region], { g: home, env: { EC2KEYS_ENDPOINT_URL: 'http://' } }), 'EC2KEYS_ENDPOINT_URL is "http://"'],
+      ];
+      for (const [what, p, seen] of runs) {
+        const r = await p;
+        const e = expectError(r, 'Ec2Keys.Usage', 2);
+        const line = r.stderr.split('\n').find((l) => l.startsWith('ec2keys: '))!;
+        expect(line, what).toBe(`ec2keys: Ec2Keys.Usage: ${seen}; it needs an http:// or https:// URL, like https://ec2.us-east-1.amazonaws.com or http://127.0.0.1:5000`);
+        expect(r.stderr, what).toMatch(seen.startsWith('EC2KEYS') ? /^hint: fix EC2KEYS_ENDPOINT_URL .*or unset it/m : /^hint: .*leave --endpoint-url out/m);
+        expect(r.stderr, what).not.toMatch(/InternalError|Invalid URL/);
+        if (what === 'get --json') expect(e?.Code).toBe('Ec2Keys.Usage');
+      }
+      expect(fs.readdirSync(t.dir)).toEqual([]);
+      // AWS_ENDPOINT_URL, which the SDK reads itself: a usage error naming it too.
+      const sdkVar = await cli(t, ['get'], { g: ['--store', 'ec2', '--region', t.region], env: { AWS_ENDPOINT_URL: 'notaurl' } });
+      expectError(sdkVar, 'Ec2Keys.Usage', 2);
+      expect(sdkVar.stderr).toMatch(/^ec2keys: Ec2Keys\.Usage: AWS_ENDPOINT_URL is "notaurl"; it needs an http:\/\/ or https:\/\/ URL/m);
+      expect(sdkVar.stderr).toMatch(/^hint: fix AWS_ENDPOINT_URL, or unset it/m);
+      // The flag wins over the variable (which is then not looked at), and the local store has no endpoint.
+      const [flagWins, local] = await Promise.all([
+        cli(t, ['get', '--json'], { env: { EC2KEYS_ENDPOINT_URL: 'notaurl' } }),
+        cli(t, ['get', '--json'], { g: home, env: { EC2KEYS_ENDPOINT_URL: 'notaurl' } }),
+      ]);
+      expect(json(flagWins)).toEqual({ KeyPairs: [] });
+      expect(json(local)).toEqual({ KeyPairs: [] });
+      // Nothing reached moto from the malformed runs: no request in this region but flagWins' one.
+      expect(await actions(t.region)).toEqual(['DescribeKeyPairs']);
     }, 240_000);
   });
 
@@ -613,9 +712,9 @@ describe.concurrent('ec2keys store commands', () => {
             expect(opensslRsaCheck(pem)).toBe('RSA key ok');
             expect(rsaBits(pem)).toBe(c.bits);
             const line = publicLineOf(o.KeyFile);
-            // The EC2 store makes 3072/4096-bit keys locally and imports them (CreateKeyPair makes
-            // 2048-bit keys only), so those carry the imported form.
-            const fp = moto && c.bits !== 2048 ? importedRsaFp(line) : moto ? motoCreatedRsaFp(pem) : createdRsaFp(pem);
+            // CreateKeyPair makes 2048-bit keys only: the EC2 store makes 3072/4096-bit keys locally
+            // and imports them, so those carry the imported form — in the local registry too.
+            const fp = c.bits !== 2048 ? importedRsaFp(line) : moto ? motoCreatedRsaFp(pem) : createdRsaFp(pem);
             expect(o.KeyFingerprint, c.name).toBe(fp);
             const mine = got?.find((p) => p.KeyName === c.name);
             const their = theirs.find((p) => p.KeyName === c.name)!;
@@ -672,16 +771,38 @@ describe.concurrent('ec2keys store commands', () => {
           expect(all.find((p) => p.KeyName === 'sj')!.KeyPairId).toBe(j.KeyPairId);
         }, 240_000);
 
-        it(`new: a missing or unwritable --out folder, or a target that cannot be replaced → Ec2Keys.FileError and no pair left behind${moto ? ' (rollback on EC2)' : ''}`, async () => {
+        it(`new --out - where nothing receives the key (stdout on /dev/null, or a pipe whose reader has gone) → Ec2Keys.FileError, exit 1, no pair left${moto ? ' (rollback on EC2)' : ''}`, async () => {
+          const t = target(kind);
+          const [nul, nulJson, gone, goneJson] = await Promise.all([
+            cli(t, ['new', 'dn', '--out', '-'], { stdout: 'null' }),
+            cli(t, ['new', 'dnj', '--out', '-', '--json'], { stdout: 'null' }),
+            cli(t, ['new', 'cp', '--out', '-'], { stdout: 'closed' }),
+            cli(t, ['new', 'cpj', '--out', '-', '--json'], { stdout: 'closed' }),
+          ]);
+          for (const r of [nul, nulJson]) {
+            expect(r.code, r.stderr).toBe(1);
+            expect(r.stderr).toMatch(/^ec2keys: Ec2Keys\.FileError: standard output is the null device: the private key written there would be lost, and the key pair dnj? would have no private key$/m);
+          }
+          for (const r of [gone, goneJson]) {
+            expect(r.code, r.stderr).toBe(1);
+            expect(r.stderr).toMatch(/^ec2keys: Ec2Keys\.FileError: cannot write the key to standard output \(EPIPE\): nothing received it; the key pair was deleted again/m);
+          }
+          expect(names(await pairs(t))).toEqual([]);
+          expect(fs.readdirSync(t.dir)).toEqual([]);
+          // Nothing else changed: the same commands with a reader work.
+          ok(await cli(t, ['new', 'cp', '--out', '-']));
+          expect(names(await pairs(t))).toEqual(['cp']);
+        }, 240_000);
+
+        it(`new: a missing or unwritable --out folder → Ec2Keys.FileError and no pair left behind${moto ? ' (rollback on EC2)' : ''}`, async () => {
           const t = target(kind);
           const ro = unwritableDir();
           fs.mkdirSync(path.join(t.dir, 'adir'));
           // The missing folder is found before the store is asked (both stores alike: local only); an
-          // unwritable folder or a folder in the file's place only when writing, after the pair exists.
-          const [missing, unwritable, isDir] = await Promise.all([
+          // unwritable folder only when writing, after the pair exists.
+          const [missing, unwritable] = await Promise.all([
             cli(t, ['new', 'm1', '--out', path.join(t.dir, 'nope', 'm1.pem')]),
             cli(t, ['new', 'm2', '--out', path.join(ro, 'm2.pem'), '--json']),
-            moto ? undefined : cli(t, ['new', 'm3', '--out', 'adir', '--force']),
           ]);
           expectError(missing, 'Ec2Keys.FileError');
           expect(missing.stderr).toContain(`cannot write into folder ${path.join(t.dir, 'nope')}: it does not exist`);
@@ -690,10 +811,6 @@ describe.concurrent('ec2keys store commands', () => {
           const e = expectError(unwritable, 'Ec2Keys.FileError')!;
           expect(e.Message).toContain(path.join(ro, 'm2.pem'));
           expect(e.Message).toMatch(/the key pair was deleted again, so none is left without its private key/);
-          if (isDir) {
-            expectError(isDir, 'Ec2Keys.FileError');
-            expect(isDir.stderr).toMatch(/it is a folder; the key pair was deleted again/);
-          }
           expect(fs.statSync(path.join(t.dir, 'adir')).isDirectory()).toBe(true);
           expect(fs.readdirSync(path.join(t.dir, 'adir'))).toEqual([]);
           expect(fs.readdirSync(t.dir)).toEqual(['adir']);
@@ -707,6 +824,89 @@ describe.concurrent('ec2keys store commands', () => {
             expect(calls[1].params).toMatchObject({ KeyPairId: expect.stringMatching(/^key-/) });
             expect(calls[3].params).toMatchObject({ KeyName: 'm2' });
           }
+        }, 240_000);
+
+        it('new --out FOLDER saves <name>.<ext> inside it (like cp / Copy-Item); an existing file there is refused before any pair is created', async () => {
+          const t = target(kind);
+          fs.mkdirSync(path.join(t.dir, 'keys'));
+          fs.writeFileSync(path.join(t.dir, 'keys', 'taken.pem'), 'keep me');
+          const [a, b, taken] = await Promise.all([
+            cli(t, ['new', 'in-dir', '--out', 'keys', '--json']),
+            cli(t, ['new', 'in-dir-slash', '--out', `keys${path.sep}`, '--format', 'ppk']),
+            cli(t, ['new', 'taken', '--out', path.join(t.dir, 'keys')]),
+          ]);
+          const f = path.join(t.dir, 'keys', 'in-dir.pem');
+          expect(json(a).KeyFile).toBe(f);
+          expect(mode(f)).toBe(0o600);
+          expect(opensslRsaCheck(fs.readFileSync(f, 'utf8'))).toBe('RSA key ok');
+          ok(b);
+          expect(mode(path.join(t.dir, 'keys', 'in-dir-slash.ppk'))).toBe(0o600);
+          expectError(taken, 'Ec2Keys.FileExists');
+          expect(taken.stderr).toContain(path.join(t.dir, 'keys', 'taken.pem'));
+          expect(fs.readFileSync(path.join(t.dir, 'keys', 'taken.pem'), 'utf8')).toBe('keep me');
+          expect(names(await pairs(t))).toEqual(['in-dir', 'in-dir-slash']);
+          expect(fs.readdirSync(path.join(t.dir, 'keys')).sort()).toEqual(['in-dir-slash.ppk', 'in-dir.pem', 'taken.pem']);
+        }, 240_000);
+
+        it('new: default file names are safe on Windows: / : * ? " < > | become _, and device names (CON, NUL, COM1…) get a _ in front', async () => {
+          const t = target(kind);
+          const cases: [string, string][] = [['con', '_con.pem'], ['NUL', '_NUL.pem'], ['com1', '_com1.pem'], ['Aux.backup', '_Aux.backup.pem'], ['a/b:c', 'a_b_c.pem'], ['console', 'console.pem']];
+          const rs = await Promise.all(cases.map(([n]) => cli(t, ['new', n, '--json'])));
+          rs.forEach((r, i) => expect(json(r).KeyFile).toBe(path.join(t.dir, cases[i][1])));
+          expect(fs.readdirSync(t.dir).sort()).toEqual(cases.map(([, f]) => f).sort());
+        }, 240_000);
+
+        it('new --encrypt with no terminal and no new passphrase: a usage error before anything is created (never a plain key)', async () => {
+          const t = target(kind);
+          const r = await cli(t, ['new', 'enc', '--encrypt']);
+          expectError(r, 'Ec2Keys.Usage', 2);
+          expect(r.stderr).toMatch(/--new-passphrase-file|EC2KEYS_NEW_PASSPHRASE/);
+          expect(fs.readdirSync(t.dir)).toEqual([]);
+          expect(await pairs(t)).toEqual([]);
+        }, 240_000);
+
+        it('new --new-passphrase-file with an empty first line: a usage error, no key pair created and no (unencrypted) key file', async () => {
+          const t = target(kind);
+          const pw = tmp('ec2keys-cli-new-pw-');
+          const empty = path.join(pw, 'empty.txt');
+          const blankFirst = path.join(pw, 'blank-first.txt');
+          fs.writeFileSync(empty, '');
+          fs.writeFileSync(blankFirst, '\r\nsecret\r\n');
+          const [a, b] = await Promise.all([
+            cli(t, ['new', 'empty-pw', '--new-passphrase-file', empty]),
+            cli(t, ['new', 'blank-first', '--format', 'ppk', '--new-passphrase-file', blankFirst, '--json']),
+          ]);
+          for (const r of [a, b]) {
+            expectError(r, 'Ec2Keys.Usage', 2);
+            expect(r.stderr).toMatch(/^ec2keys: Ec2Keys\.Usage: the new passphrase \(first line of --new-passphrase-file \S+\) is empty; an empty passphrase would leave the key unencrypted$/m);
+          }
+          expect(fs.readdirSync(t.dir)).toEqual([]);
+          expect(await pairs(t)).toEqual([]);
+          if (moto) expect(await actions(t.region)).not.toContain('CreateKeyPair');
+        }, 240_000);
+
+        it('new: a long valid name (240, 255 characters) is saved under a default file name that fits the file system', async () => {
+          const t = target(kind);
+          const [n240, n255] = ['m'.repeat(240), 'n'.repeat(255)];
+          const [a, b] = await Promise.all([cli(t, ['new', n240, '--json']), cli(t, ['new', n255, '--json'])]);
+          const fa = json(a).KeyFile as string;
+          const fb = json(b).KeyFile as string;
+          expect(fa).toBe(path.join(t.dir, `${n240}.pem`));
+          expect(path.dirname(fb)).toBe(t.dir);
+          expect(Buffer.byteLength(path.basename(fb))).toBeLessThanOrEqual(255);
+          expect(path.basename(fb)).toMatch(/^n+\.pem$/);
+          for (const f of [fa, fb]) {
+            expect(mode(f)).toBe(0o600);
+            expect(opensslRsaCheck(fs.readFileSync(f, 'utf8'))).toBe('RSA key ok');
+          }
+          expect(names(await pairs(t))).toEqual([n240, n255]);
+          expect(leftovers(t.dir)).toEqual([]);
+          // An explicit --out that is too long is refused before any pair is created.
+          const long = await cli(t, ['new', 'x1', '--out', 'o'.repeat(300) + '.pem']);
+          expectError(long, 'Ec2Keys.FileError');
+          expect(long.stderr).toMatch(/name is too long/);
+          expect(long.stderr).not.toMatch(/deleted again/);
+          expect(names(await pairs(t))).toEqual([n240, n255]);
         }, 240_000);
 
         it(`new: names outside EC2's rules are InvalidParameterValue before anything is created; 255 ASCII characters work${dev(kind, 'keyNameRules')}`, async () => {
@@ -836,6 +1036,16 @@ describe.concurrent('ec2keys store commands', () => {
           if (moto) expect(await actions(t.region)).toEqual(['ImportKeyPair']);
         }, 240_000);
 
+        it('import --batch FILE saved by Windows PowerShell 5.1 (`Get-Content keys.txt > batch.txt`: UTF-16LE with BOM, CRLF)', async () => {
+          const t = target(kind);
+          const text = `w-one ${RSA_LINE} alice@laptop\r\nw-two ${RSA_LINE}\r\n`;
+          const f = path.join(t.dir, 'batch-utf16.txt');
+          fs.writeFileSync(f, Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')]));
+          const r = json(await cli(t, ['import', '--batch', f, '--json']));
+          expect(r.Results.map((x: { KeyName: string; KeyPairId?: string }) => [x.KeyName, Boolean(x.KeyPairId)])).toEqual([['w-one', true], ['w-two', true]]);
+          fs.rmSync(f);
+        }, 240_000);
+
         it('import --batch: one result per line in order, exit 1 when any line failed, the good lines imported in one store write', async () => {
           const t = target(kind);
           ok(await cli(t, ['import', 'b-dup', '--public-key', OTHER_LINE]));
@@ -858,7 +1068,7 @@ describe.concurrent('ec2keys store commands', () => {
           if (!moto && hasTool('strace')) ({ r, renames } = await tracedRenames(t, args));
           else r = await cli(t, args);
           expect(r.code, r.stderr).toBe(1);
-          expect(r.stderr).toMatch(/^ec2keys: \S+: 4 of 6 keys could not be imported$/m);
+          expect(r.stderr).toMatch(/^ec2keys: Ec2Keys\.PartialFailure: 4 of 6 keys could not be imported$/m);
           const doc = JSON.parse(r.stdout);
           expect(Object.keys(doc)).toEqual(['Results']);
           const res = doc.Results;
@@ -1029,6 +1239,13 @@ describe.concurrent('ec2keys store commands', () => {
           if (againPlain) expect(ok(againPlain).stdout).toBe('key pair "r1" did not exist; nothing removed\n');
           if (moto) ok(missingId);
           else expectError(missingId, 'InvalidKeyPair.NotFound');
+
+          // Plain output by --id names the id; an answer without KeyPairId (moto) is said as such, never "undefined".
+          const r4 = json(await cli(t, ['import', 'r4', '--public-key', RSA_LINE, '--json'])).KeyPairId as string;
+          const byIdPlain = ok(await cli(t, ['remove', '--id', r4, '--yes']));
+          expect(byIdPlain.stdout).not.toMatch(/undefined/);
+          if (moto) expect(byIdPlain.stdout).toBe(`the store accepted the removal of ${r4} but named no removed key pair; check with \`ec2keys get --id ${r4}\`\n`);
+          else expect(byIdPlain.stdout).toBe(`removed key pair ${r4}\n`);
         }, 240_000);
 
         it(`verify: created and imported forms, ED25519, KeyMismatch, a public key against a created pair gets a hint${dev(kind, 'createdRsaFingerprint')}${dev(kind, 'ed25519Fingerprint')}`, async () => {
@@ -1073,6 +1290,20 @@ describe.concurrent('ec2keys store commands', () => {
           expectError(pubVsCreated, 'Ec2Keys.KeyMismatch');
           expect(pubVsCreated.stderr).toMatch(/^hint: this pair was created by EC2, whose fingerprint hashes the PRIVATE key/m);
           if (missing) expectError(missing, 'InvalidKeyPair.NotFound');
+          if (local) {
+            // An encrypted PPK without its passphrase (no TTY): its public half settles an imported
+            // pair, but a created pair's fingerprint hashes the private key: PassphraseRequired, not
+            // a false KeyMismatch.
+            ok(await cli(t, ['--new-passphrase-file', fx('pw.txt'), 'new', 'vq', '--format', 'ppk']));
+            const [lockedCreated, unlocked, lockedImported] = await Promise.all([
+              cli(t, ['verify', 'vq.ppk', 'vq', '--json']),
+              cli(t, ['--passphrase-file', fx('pw.txt'), 'verify', 'vq.ppk', 'vq', '--json']),
+              cli(t, ['verify', F.ppkEnc, 'vi', '--json']),
+            ]);
+            expect(expectError(lockedCreated, 'Ec2Keys.PassphraseRequired')!.Message).toMatch(/^vq\.ppk is encrypted and no passphrase was given, and key pair vq carries the fingerprint of a created pair/);
+            expect(json(unlocked)).toMatchObject({ KeyName: 'vq', Match: true, FingerprintKind: 'created' });
+            expect(json(lockedImported)).toMatchObject({ KeyName: 'vi', Match: true, FingerprintKind: 'imported' });
+          }
         }, 240_000);
       });
     }
@@ -1130,6 +1361,92 @@ describe.concurrent('ec2keys store commands', () => {
 });
 
 // ================================================================================ push --regions all (last: it touches every region)
+
+// The schedule of `password --wait` (src/password/poll.ts) with its injectable clock and sleep:
+// moto answers at once, so only a fake clock shows when each poll happens.
+describe('password --wait: the polling schedule (pollPasswordData with an injected clock)', () => {
+  /** A fake clock; each fetch takes `fetchMs`, and the data appears from `readyAt` on (never by default). */
+  function fakeEc2(o: { fetchMs?: number; readyAt?: number } = {}) {
+    let t = 1_000_000;
+    const start = t;
+    const polls: number[] = [];
+    const sleeps: number[] = [];
+    const waits: number[] = [];
+    return {
+      polls, sleeps, waits,
+      run: (timeoutMs: number, intervalMs?: number) =>
+        pollPasswordData(async () => {
+          polls.push(t - start);
+          const ready = o.readyAt !== undefined && t - start >= o.readyAt;
+          t += o.fetchMs ?? 0;
+          return ready ? 'BLOB==' : '';
+        }, 'i-0123456789abcdef0', {
+          timeoutMs, intervalMs, now: () => t,
+          sleep: async (ms) => {
+            sleeps.push(ms);
+            t += ms;
+          },
+          onWait: (elapsed) => waits.push(elapsed),
+        }),
+    };
+  }
+  const gaveUp = async (p: Promise<string>) => {
+    const e = await p.then(() => undefined, (x: unknown) => x);
+    expect(e).toBeInstanceOf(Ec2KeysError);
+    return e as Ec2KeysError;
+  };
+
+  it('--timeout shorter than the 15 s interval: a poll at once and one AT the deadline (the sleep is the time left), then PasswordNotReady', async () => {
+    const f = fakeEc2();
+    const e = await gaveUp(f.run(4_000));
+    expect(f.polls).toEqual([0, 4_000]);
+    expect(f.sleeps).toEqual([4_000]);
+    expect(e.code).toBe('Ec2Keys.PasswordNotReady');
+    expect(e.message).toBe('the password of i-0123456789abcdef0 is not available yet (EC2 returned no password data); gave up after 4 s (2 tries)');
+    expect(e.hint).toMatch(/a larger --timeout \(it was 4 s; the default is 900\)/);
+    expect(e.hint).not.toMatch(/--wait/);
+    expect(e.target).toBe('i-0123456789abcdef0');
+  });
+
+  it('every 15 s, and the last sleep is min(interval, time left): --timeout 40 polls at 0, 15, 30 and 40 s', async () => {
+    const f = fakeEc2();
+    const e = await gaveUp(f.run(40_000));
+    expect(f.polls).toEqual([0, 15_000, 30_000, 40_000]);
+    expect(f.sleeps).toEqual([15_000, 15_000, 10_000]);
+    expect(f.waits).toEqual([0, 15_000, 30_000]);
+    expect(e.message).toMatch(/gave up after 40 s \(4 tries\)$/);
+  });
+
+  it('a timeout that is a multiple of the interval: the last poll is at the deadline, none after it (900 s: 61 polls)', async () => {
+    const f = fakeEc2();
+    await gaveUp(f.run(900_000));
+    expect(f.polls.length).toBe(61);
+    expect(f.polls.at(-1)).toBe(900_000);
+    expect(f.sleeps.every((s) => s === 15_000)).toBe(true);
+  });
+
+  it('slow answers (1 s each) count against the timeout: polls start at 0 and at the deadline, the sleep is what is left', async () => {
+    const f = fakeEc2({ fetchMs: 1_000 });
+    const e = await gaveUp(f.run(4_000));
+    expect(f.polls).toEqual([0, 4_000]);
+    expect(f.sleeps).toEqual([3_000]);
+    expect(e.message).toMatch(/gave up after 5 s \(2 tries\)$/);
+  });
+
+  it('the password data that appears at the deadline poll is returned', async () => {
+    const f = fakeEc2({ readyAt: 4_000 });
+    await expect(f.run(4_000)).resolves.toBe('BLOB==');
+    expect(f.polls).toEqual([0, 4_000]);
+  });
+
+  it('one try only when the first answer comes after the deadline, and the message says "1 try"', async () => {
+    const f = fakeEc2({ fetchMs: 5_000 });
+    const e = await gaveUp(f.run(4_000));
+    expect(f.polls).toEqual([0]);
+    expect(f.sleeps).toEqual([]);
+    expect(e.message).toMatch(/gave up after 5 s \(1 try\)$/);
+  });
+});
 
 describe('push --regions all', () => {
   it('imports into every region DescribeRegions lists, one result line each, with one DescribeRegions call', async () => {

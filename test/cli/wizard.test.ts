@@ -262,11 +262,54 @@ describe.skipIf(!HAVE_TMUX)('ec2keys interactive mode (tmux)', { timeout: 150_00
     expect(s).toContain(`Delete key pair "laptop" (${laptop.KeyPairId}, ${laptop.KeyFingerprint})`);
     t.type('y');
     s = await t.step(() => t.keys('Enter'), CLOSE);
-    expect(s).toContain(`removed key pair (${laptop.KeyPairId})`);
+    expect(s).toContain(`removed key pair laptop (${laptop.KeyPairId})`);
     t.keys('Enter');
     expect(await t.exitCode()).toBe(0);
     pairs = await registry(u);
     expect(pairs.map((p) => p.KeyName)).toEqual(['keep-me']);
+  });
+
+  it('answering No at a confirmation is Ec2Keys.Cancelled, exit 1 (not Ctrl-C\'s Ec2Keys.Interrupted): remove keeps the pair, the wizard imports nothing', async () => {
+    const u = user('cancel');
+    tool('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', 'me@host', '-f', path.join(u.cwd, 'laptop')]);
+    const keep = await runCli(['new', 'keep-me', '--out', path.join(u.cwd, 'keep.pem')], { env: u.env, cwd: u.cwd });
+    expect(keep.code, keep.stderr).toBe(0);
+    const before = await registry(u);
+
+    // `ec2keys remove keep-me` on a terminal, answered No.
+    const t1 = start(u, ['remove', 'keep-me']);
+    await t1.waitFor(`Delete key pair "keep-me" (${before[0].KeyPairId}`);
+    t1.type('n');
+    t1.keys('Enter');
+    expect(await t1.exitCode()).toBe(1);
+    let s = t1.screen();
+    expect(s).toMatch(/^ec2keys: Ec2Keys\.Cancelled: nothing was removed: the removal of key pair "keep-me" was not confirmed$/m);
+    expect(s).not.toContain('Interrupted');
+
+    // The same with --json: the document on stdout carries the code.
+    const t2 = start(u, ['--json', 'remove', 'keep-me']);
+    await t2.waitFor('Delete key pair "keep-me"');
+    t2.type('n');
+    t2.keys('Enter');
+    expect(await t2.exitCode()).toBe(1);
+    s = t2.screen();
+    const doc = /^(\{"Error".*\})$/m.exec(s);
+    expect(doc, s).not.toBeNull();
+    expect(JSON.parse(doc![1])).toEqual({ Error: { Code: 'Ec2Keys.Cancelled', Message: 'nothing was removed: the removal of key pair "keep-me" was not confirmed', Target: 'keep-me' } });
+    expect(await registry(u)).toEqual(before);
+
+    // The wizard: an ED25519 public key, "Import it for Linux instances only?" answered No.
+    const t3 = start(u);
+    await t3.waitFor(MENU);
+    await t3.step(() => t3.keys('Down', 'Enter'), 'Where do your key pairs live?');
+    await t3.step(() => t3.keys('Enter'), 'Public key file to import:');
+    await t3.step(() => t3.keys('Enter'), 'Import it for Linux instances only?');
+    t3.type('n');
+    s = await t3.step(() => t3.keys('Enter'), CLOSE);
+    expect(s).toMatch(/^ec2keys: Ec2Keys\.Cancelled: nothing was imported: laptop\.pub is an ED25519 key, which Windows instances cannot use, and importing it for Linux only was declined$/m);
+    t3.keys('Enter');
+    expect(await t3.exitCode()).toBe(1);
+    expect(await registry(u)).toEqual(before);
   });
 
   it('decrypts the Windows password with an encrypted key (hidden passphrase), converts to PPK and fixes permissions', async () => {

@@ -2,20 +2,25 @@
 // 1. PE structure, read from the file: MZ/PE headers, x86-64, PE32+ console program, the
 //    NODE_SEA_BLOB RCDATA resource holding a SEA blob with code cache and no snapshot, the fuse
 //    flipped, no (broken) Authenticode signature and a consistent PE checksum (osslsigncode).
+//    Its version resource (VS_VERSIONINFO, read with resedit): ec2keys' strings instead of
+//    node.exe's "Node.js" ones, which Explorer (Properties → Details) and Task Manager show;
+//    every other resource (icons, manifest) is node.exe's, byte for byte.
 // 2. Signing path: a self-signed `osslsigncode sign` verifies `ok` and the signed exe still runs.
 // 3. The smoke test under Debian's Wine (scripts/setup-wine.sh: Windows 10 prefix), the exe alone
 //    in a clean folder, stdout/stderr to files: the same results as `node bin/ec2keys.js` on the
-//    same inputs (paths normalized), checked against the corpus' oracle values and real tools.
+//    same inputs (paths normalized), checked against the corpus' oracle values and real tools;
+//    and Windows' own reader of the version resource (FileSystemObject under Wine's cscript).
 // Wine is not Windows (no real ACLs, its own console and pipes): these tests prove the exe is a
 // working Node 22 SEA for win-x64, not every Windows behaviour.
 import { execFileSync, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import * as ResEdit from 'resedit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hasStack } from '../helpers/cli.js';
 import { opensslEncryptPassword, opensslGenRsa, tool } from '../helpers/tools.js';
 import {
-  CORPUS, EMBEDDED_NODE, PKG_VERSION, SEA_FUSE, WIN_EXE, corpusSample, exeGate, pool, manifest, motoEnv, normalize, runNpm, runWine,
+  CORPUS, EMBEDDED_NODE, PKG_VERSION, ROOT, SEA_FUSE, WIN_EXE, corpusSample, exeGate, pool, manifest, motoEnv, normalize, runNpm, runWine,
   setupWine, startMoto, tmp, type Run,
 } from './exe-helpers.js';
 
@@ -98,6 +103,37 @@ function findResource(buf: Buffer, pe: Pe, type: number, name: string): Buffer |
   return buf.subarray(off, off + size);
 }
 
+const RT_ICON = 3;
+const RT_RCDATA = 10;
+const RT_GROUP_ICON = 14;
+const RT_VERSION = 16;
+const PKG = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
+/** The numeric x.y.z.0 of package.json's version, as VS_FIXEDFILEINFO holds it. */
+const NUMERIC = PKG_VERSION.replace(/[-+].*$/, '').split('.').map(Number).concat(0);
+/** What the version resource must say (scripts/build-exe.mjs winVersionInfo); LegalCopyright from package.json's author and license. */
+const VERSION_STRINGS: Record<string, string> = {
+  CompanyName: 'ec2keys',
+  FileDescription: 'ec2keys - Amazon EC2 key pairs for Windows',
+  FileVersion: PKG_VERSION,
+  InternalName: 'ec2keys',
+  OriginalFilename: 'ec2keys.exe',
+  ProductName: 'ec2keys',
+  ProductVersion: PKG_VERSION,
+  Comments: `Node.js ${EMBEDDED_NODE.slice(1)} single-executable application (Node.js: Copyright Node.js contributors, MIT license)`,
+};
+{
+  const author: string | undefined = typeof PKG.author === 'string' ? PKG.author.replace(/\s*[<(].*$/, '') : PKG.author?.name;
+  const copyright = [author && `Copyright ${author}.`, PKG.license && `${PKG.license} license.`].filter(Boolean).join(' ');
+  if (copyright) VERSION_STRINGS.LegalCopyright = copyright;
+}
+/** The official node.exe the build started from (scripts/build-exe.mjs keeps it in its cache). */
+const NODE_EXE = path.resolve(ROOT, process.env.EC2KEYS_NODE_CACHE ?? '.cache/node-bin', EMBEDDED_NODE.slice(1), 'node.exe');
+
+function resources(file: string) {
+  const exe = ResEdit.NtExecutable.from(fs.readFileSync(file), { ignoreCert: true });
+  return ResEdit.NtExecutableResource.from(exe).entries;
+}
+
 if (gate.mode === 'fail') {
   describe('windows exe: artifacts', () => {
     it('dist/ec2keys-win-x64.exe is built from the current sources', () => {
@@ -154,6 +190,56 @@ if (gate.mode === 'fail') {
     });
   });
 
+  describe('version resource (what Explorer and Task Manager show)', () => {
+    let entries: ReturnType<typeof resources>;
+    beforeAll(() => {
+      entries = resources(WIN_EXE);
+    });
+
+    it('says ec2keys: product, description, company, file names, versions, copyright, and the embedded Node in Comments', () => {
+      const vis = ResEdit.Resource.VersionInfo.fromEntries(entries);
+      expect(vis.length).toBe(1);
+      const vi = vis[0];
+      const langs = vi.getAllLanguagesForStringValues();
+      // node.exe's one string table, US English / Unicode, and the translation list naming it.
+      expect(langs).toEqual([{ lang: 1033, codepage: 1200 }]);
+      expect(vi.getAvailableLanguages()).toEqual([{ lang: 1033, codepage: 1200 }]);
+      expect(vi.getStringValues(langs[0])).toEqual(VERSION_STRINGS);
+      const [a, b, c, d] = NUMERIC;
+      expect(vi.fixedInfo).toMatchObject({
+        fileVersionMS: (a << 16) | b, fileVersionLS: (c << 16) | d,
+        productVersionMS: (a << 16) | b, productVersionLS: (c << 16) | d,
+        fileType: 1, // VFT_APP
+      });
+      // Nothing of node.exe's own strings is left in the resource ("Node.js JavaScript Runtime" is what Task Manager showed).
+      const raw = Buffer.from(entries.find((e) => e.type === RT_VERSION)!.bin);
+      for (const old of ['Node.js JavaScript Runtime', 'node.exe', 'Copyright Node.js contributors. MIT license.']) {
+        expect(raw.includes(Buffer.from(old, 'utf16le')), old).toBe(false);
+      }
+    });
+
+    it('sits next to the NODE_SEA_BLOB resource, which resedit reads too', () => {
+      const blobs = entries.filter((e) => e.type === RT_RCDATA && e.id === 'NODE_SEA_BLOB');
+      expect(blobs.length).toBe(1);
+      const blob = Buffer.from(blobs[0].bin);
+      expect(blob.readUInt32LE(0)).toBe(SEA_MAGIC);
+      expect(blob.includes(`"${PKG_VERSION}"`)).toBe(true);
+      expect(entries.filter((e) => e.type === RT_VERSION).length).toBe(1);
+    });
+
+    it.skipIf(!fs.existsSync(NODE_EXE))('keeps every other resource of node.exe byte for byte (icons, manifest)', () => {
+      const key = (e: { type: string | number; id: string | number; lang: string | number }) => `${e.type}/${e.id}/${e.lang}`;
+      const other = (list: typeof entries) =>
+        new Map(list.filter((e) => e.type !== RT_VERSION && !(e.type === RT_RCDATA && e.id === 'NODE_SEA_BLOB')).map((e) => [key(e), Buffer.from(e.bin).toString('base64')]));
+      const ours = other(entries);
+      const node = other(resources(NODE_EXE));
+      expect([...ours.keys()].sort()).toEqual([...node.keys()].sort());
+      for (const [k, v] of node) expect(ours.get(k), k).toBe(v);
+      expect(entries.some((e) => e.type === RT_GROUP_ICON)).toBe(true);
+      expect(entries.filter((e) => e.type === RT_ICON).length).toBeGreaterThan(0);
+    });
+  });
+
   describe('under Wine', () => {
     let prefix: string;
     let dir: string; // the exe alone
@@ -200,6 +286,14 @@ if (gate.mode === 'fail') {
     it('--version: the ec2keys version and Node 22, nothing on stderr (the code cache is accepted)', async () => {
       const r = await wine(['--version']);
       expect(r).toEqual({ code: 0, stdout: `ec2keys ${PKG_VERSION} (node ${EMBEDDED_NODE})\n`, stderr: '' });
+    }, SLOW);
+
+    it("Windows' own version reader (FileSystemObject.GetFileVersion, Wine's cscript) gives the ec2keys version", async () => {
+      const script = path.join(work, 'version.js');
+      const winPath = `Z:${exe.replace(/\//g, '\\')}`;
+      fs.writeFileSync(script, `WScript.Echo(new ActiveXObject("Scripting.FileSystemObject").GetFileVersion(${JSON.stringify(winPath)}));\r\n`);
+      const r = await runWine(prefix, 'cscript', ['//nologo', 'version.js'], { cwd: work, home });
+      expect({ code: r.code, stdout: r.stdout.trim() }).toEqual({ code: 0, stdout: NUMERIC.join('.') });
     }, SLOW);
 
     it('--help and usage errors: same text and exit codes as the npm CLI', async () => {
@@ -301,8 +395,11 @@ if (gate.mode === 'fail') {
         expect(aws('describe-key-pairs', '--key-names', 'wine-ec2').KeyPairs[0]).toMatchObject({ KeyPairId: j.KeyPairId, KeyFingerprint: j.KeyFingerprint });
         const list = await same(['--store', 'ec2', 'get', '--json'], { cwd: d, env });
         expect(JSON.parse(list.bin.stdout).KeyPairs.map((k: { KeyName: string }) => k.KeyName)).toEqual(['wine-ec2']);
-        const rm = await wine(['--store', 'ec2', 'remove', 'wine-ec2', '--yes'], { cwd: d, env });
+        // The AWS SDK asset's code cache was made by node.exe under Wine: node.exe must accept it
+        // (a Linux-made one would be rejected, and the SDK compiled from scratch: +90 ms).
+        const rm = await wine(['--store', 'ec2', 'remove', 'wine-ec2', '--yes'], { cwd: d, env: { ...env, EC2KEYS_TRACE_ASSETS: '1' } });
         expect(rm.code, rm.stderr).toBe(0);
+        expect(rm.stderr).toContain('ec2keys: asset aws-ec2.cjs: code cache accepted\n');
         expect(aws('describe-key-pairs').KeyPairs).toEqual([]);
       } finally {
         moto.stop();

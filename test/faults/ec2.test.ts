@@ -42,18 +42,23 @@ function ec2(endpoint: string, reg: string, args: string[], o: RunOptions = {}) 
   return run(['--store', 'ec2', '--endpoint-url', endpoint, '--region', reg, ...args], { timeoutMs: BOUND_MS, ...o, env: { ...CREDS, ...o.env } });
 }
 
-/** `aws ec2 describe-key-pairs` (CLI v1) straight at moto: the oracle for what EC2 holds. */
-function awsPairs(endpoint: string, reg: string): Promise<{ KeyName: string; KeyPairId: string }[]> {
+/** The AWS CLI (v1) straight at moto, `--output json`, parsed. */
+function aws(endpoint: string, reg: string, args: string[]): Promise<any> {
   const env = applyEnv({ ...process.env }, FAKE_AWS_ENV);
   return new Promise((resolve, reject) => {
-    const p = spawn('aws', ['ec2', 'describe-key-pairs', '--endpoint-url', endpoint, '--region', reg, '--output', 'json'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const p = spawn('aws', [...args, '--endpoint-url', endpoint, '--region', reg, '--output', 'json'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     let err = '';
     p.stdout.on('data', (d) => (out += d));
     p.stderr.on('data', (d) => (err += d));
     p.on('error', reject);
-    p.on('close', (code) => (code === 0 ? resolve(JSON.parse(out).KeyPairs) : reject(new Error(`aws failed: ${err}`))));
+    p.on('close', (code) => (code === 0 ? resolve(JSON.parse(out)) : reject(new Error(`aws ${args.join(' ')} failed: ${err}`))));
   });
+}
+
+/** `aws ec2 describe-key-pairs` straight at moto: the oracle for what EC2 holds. */
+async function awsPairs(endpoint: string, reg: string): Promise<{ KeyName: string; KeyPairId: string }[]> {
+  return (await aws(endpoint, reg, ['ec2', 'describe-key-pairs'])).KeyPairs;
 }
 
 const endpointLine = (url: string, why: RegExp) => new RegExp(`^ec2keys: Ec2Keys\\.EndpointError: cannot reach ${url.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: ${why.source}$`);
@@ -135,6 +140,58 @@ describe.concurrent('endpoint lost in the middle of a command (a proxy in front 
     expectOk(await ec2(proxy.url, reg, ['new', 'lost', '--out', path.join(work, 'lost.pem')]));
     const again = await ec2(proxy.url, reg, ['new', 'lost', '--out', path.join(work, 'other.pem')]);
     expect(expectFailure(again, 'InvalidKeyPair.Duplicate').line).not.toMatch(/retry/);
+  }, 120_000);
+});
+
+describe.concurrent('Ctrl-C while EC2 is creating the pair (a proxy holds the CreateKeyPair answer 1.5 s)', () => {
+  // Plain and --json: the same Ec2Keys.Interrupted error as any other (cli.md), with --json also
+  // the {"Error"} document on stdout (before the fix: a bare "ec2keys: interrupted", no document).
+  it.each([['plain', []], ['--json', ['--json']]] as const)('SIGINT after the request left (%s): the handler waits for the answer, deletes the pair again, exit 130 as Ec2Keys.Interrupted, no key file', async (_form, extra) => {
+    const reg = region();
+    const proxy = await faultProxy(moto().port, 'Action=CreateKeyPair', 'delay-answer', 1500);
+    cleanup.push(() => proxy.close());
+    const work = dir();
+    let signalled = false;
+    const r = await ec2(proxy.url, reg, [...extra, 'new', 'cut-short', '--out', path.join(work, 'cut-short.pem')], {
+      // The signal lands while CreateKeyPair is in flight: EC2 has (or is about to have) the
+      // pair, and ec2keys does not yet know its id. Before the fix it exited at once: an orphan.
+      onSpawn: (c) => void proxy.matched.then(() => setTimeout(() => {
+        signalled = c.kill('SIGINT');
+      }, 200)),
+    });
+    expect(signalled).toBe(true);
+    expect(r.code, r.stderr).toBe(130);
+    // Not a terminal: no blank line first, no hint (nothing was left running), one error line.
+    expect(r.stderr).toBe('ec2keys: Ec2Keys.Interrupted: interrupted by Ctrl-C (SIGINT)\n');
+    if (extra.length) expect(JSON.parse(r.stdout)).toEqual({ Error: { Code: 'Ec2Keys.Interrupted', Message: 'interrupted by Ctrl-C (SIGINT)' } });
+    else expect(r.stdout).toBe('');
+    expect(fs.readdirSync(work)).toEqual([]);
+    expect(await awsPairs(moto().endpoint, reg)).toEqual([]);
+    expect(r.ms).toBeGreaterThan(1500); // it did wait for the answer
+  }, 120_000);
+
+  it('SIGINT without a terminal during `--json password --instance-id … --wait --timeout 60`: exit 130 at once, Ec2Keys.Interrupted on stderr and as the one JSON document', async () => {
+    const reg = region();
+    // A Linux instance: moto gives it no password data, so --wait keeps polling.
+    const ami = (await aws(moto().endpoint, reg, ['ec2', 'describe-images', '--filters', 'Name=name,Values=amzn2-ami-hvm*'])).Images[0].ImageId;
+    const id = (await aws(moto().endpoint, reg, ['ec2', 'run-instances', '--image-id', ami, '--instance-type', 't3.micro', '--count', '1'])).Instances[0].InstanceId;
+    const proxy = await faultProxy(moto().port, 'Action=GetPasswordData', 'delay-answer', 50);
+    cleanup.push(() => proxy.close());
+    const keys = dir();
+    opensslGenRsa(path.join(keys, 'k.pem'));
+    let signalled = false;
+    const r = await ec2(proxy.url, reg, ['--json', 'password', '--instance-id', id, '--key', path.join(keys, 'k.pem'), '--wait', '--timeout', '60'], {
+      env: { EC2KEYS_POLL_INTERVAL_MS: '200' },
+      // Polling: the first GetPasswordData has been sent (and answered "not ready").
+      onSpawn: (c) => void proxy.matched.then(() => setTimeout(() => {
+        signalled = c.kill('SIGINT');
+      }, 500)),
+    });
+    expect(signalled).toBe(true);
+    expect(r.code, r.stderr).toBe(130);
+    expect(r.stderr).toBe('ec2keys: Ec2Keys.Interrupted: interrupted by Ctrl-C (SIGINT)\n');
+    expect(JSON.parse(r.stdout)).toEqual({ Error: { Code: 'Ec2Keys.Interrupted', Message: 'interrupted by Ctrl-C (SIGINT)' } });
+    expect(r.ms).toBeLessThan(30_000); // stopped, not timed out after 60 s
   }, 120_000);
 });
 

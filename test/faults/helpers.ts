@@ -52,6 +52,8 @@ export interface RunOptions {
   wrapper?: string[];
   /** A bash script run before the CLI, which is "$@" inside it (e.g. `ulimit -f 1; exec "$@"`). */
   shell?: string;
+  /** Called with the child process once spawned (to signal it mid-command). */
+  onSpawn?: (child: import('node:child_process').ChildProcess) => void;
 }
 
 /** The real CLI (or EC2KEYS_TEST_BIN) with a scrubbed environment, optionally wrapped. */
@@ -63,6 +65,7 @@ export function run(args: string[], o: RunOptions = {}): Promise<CliResult & { m
   const t0 = Date.now();
   return new Promise((resolve, reject) => {
     const c = spawn(argv[0], argv.slice(1), { cwd: o.cwd ?? ROOT, env: cleanEnv(o.env), stdio: ['pipe', 'pipe', 'pipe'] });
+    o.onSpawn?.(c);
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     c.stdout.on('data', (d) => out.push(d));
@@ -84,7 +87,7 @@ export function run(args: string[], o: RunOptions = {}): Promise<CliResult & { m
  */
 export function expectFailure(r: CliResult, code: string, exit = 1): { line: string; json?: { Code: string; Message: string; Hint?: string; Target?: string } } {
   expect(r.signal, `killed: ${r.stderr}`).toBe(null);
-  expect(r.code, `exit code; stderr: ${r.stderr}`).toBe(exit);
+  expect(r.code, `exit code${r.signal ? ` (killed by ${r.signal})` : ""}; stderr: ${r.stderr}`).toBe(exit);
   expect(hasStack(r.stderr), `stack trace in stderr:\n${r.stderr}`).toBe(false);
   const line = r.stderr.split('\n').find((l) => l.startsWith('ec2keys: ')) ?? '';
   expect(line, r.stderr).toMatch(new RegExp(`^ec2keys: ${code.replace(/\./g, '\\.')}: \\S`));
@@ -100,7 +103,7 @@ export function expectFailure(r: CliResult, code: string, exit = 1): { line: str
 
 export function expectOk(r: CliResult): void {
   expect(r.signal, `killed: ${r.stderr}`).toBe(null);
-  expect(r.code, `exit code; stderr: ${r.stderr}`).toBe(0);
+  expect(r.code, `exit code${r.signal ? ` (killed by ${r.signal})` : ""}; stderr: ${r.stderr}`).toBe(0);
   expect(hasStack(r.stderr)).toBe(false);
 }
 
@@ -245,6 +248,8 @@ export async function refusedPort(): Promise<number> {
 export interface FaultProxy extends Server {
   /** How many requests matched the rule. */
   hits(): number;
+  /** Resolves when the first matching request has reached the proxy. */
+  matched: Promise<void>;
 }
 
 /**
@@ -254,11 +259,14 @@ export interface FaultProxy extends Server {
  *   'cut'         — the same, and from then on the endpoint is gone (the listener closes:
  *                   connections are refused), as when the server dies in the middle of a command;
  *   'cut-before'  — the request never reaches the server, and the endpoint is gone from then on.
+ *   'delay-answer' — forward it and pass the answer on `delayMs` late (a slow EC2).
  */
-export function faultProxy(upstream: number, match: string, mode: 'lose-answer' | 'cut' | 'cut-before'): Promise<FaultProxy> {
+export function faultProxy(upstream: number, match: string, mode: 'lose-answer' | 'cut' | 'cut-before' | 'delay-answer', delayMs = 1500): Promise<FaultProxy> {
   const sockets = new Set<net.Socket>();
   let armed = true;
   let hits = 0;
+  let onMatch!: () => void;
+  const matched = new Promise<void>((r) => (onMatch = r));
   let srv: net.Server;
   let server: Server;
   const goAway = () => {
@@ -268,11 +276,14 @@ export function faultProxy(upstream: number, match: string, mode: 'lose-answer' 
   srv = net.createServer((client) => {
     const up = net.connect(upstream, '127.0.0.1');
     let broken = false;
+    let gate: Promise<unknown> = Promise.resolve();
     client.on('data', (d) => {
       if (armed && d.toString('latin1').includes(match)) {
         armed = false;
         hits++;
         broken = true;
+        onMatch();
+        if (mode === 'delay-answer') gate = new Promise((r) => setTimeout(r, delayMs));
         if (mode === 'cut-before') {
           client.resetAndDestroy();
           up.destroy();
@@ -283,6 +294,10 @@ export function faultProxy(upstream: number, match: string, mode: 'lose-answer' 
       up.write(d);
     });
     up.on('data', (d) => {
+      if (mode === 'delay-answer') {
+        void gate.then(() => client.write(d)); // in order, held back until the gate opens
+        return;
+      }
       if (broken) {
         client.resetAndDestroy();
         up.destroy();
@@ -294,10 +309,10 @@ export function faultProxy(upstream: number, match: string, mode: 'lose-answer' 
     client.on('error', () => up.destroy());
     up.on('error', () => client.destroy());
     client.on('end', () => up.end());
-    up.on('end', () => client.end());
+    up.on('end', () => void gate.then(() => client.end()));
   });
   return listen(srv, sockets).then((s) => {
     server = s;
-    return { ...server, hits: () => hits };
+    return { ...server, hits: () => hits, matched };
   });
 }

@@ -10,7 +10,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tmpDir, tool } from '../helpers/tools.js';
-import { AS_NOBODY, CAN_DROP_PRIVILEGES, CAN_MOUNT, Tmpfs, expectFailure, expectOk, run, snapshot } from './helpers.js';
+import { AS_NOBODY, CAN_DROP_PRIVILEGES, CAN_MOUNT, IS_ROOT, Tmpfs, expectFailure, expectOk, run, snapshot } from './helpers.js';
 
 const REGION = 'us-east-1';
 const cleanup: (() => void)[] = [];
@@ -27,6 +27,33 @@ const mount = (kb: number) => {
   cleanup.push(() => t.unmount());
   return t;
 };
+describe.concurrent('--out naming a device, pipe or socket', () => {
+  it('new and convert refuse it even with --force: the special file stays, nothing is written, no pair is left', async () => {
+    const home = dir('ec2keys-faults-home-');
+    const work = dir('ec2keys-faults-work-');
+    const env = { EC2KEYS_HOME: home };
+    const fifo = path.join(work, 'pipe');
+    tool('mkfifo', [fifo]);
+    const targets: [string, string][] = [[fifo, 'a named pipe']];
+    // A /dev/null of our own (the real one must not be touched by a test): needs root.
+    if (IS_ROOT) { tool('mknod', ['-m', '666', path.join(work, 'null'), 'c', '1', '3']); targets.push([path.join(work, 'null'), 'a character device']); }
+    const pem = path.join(work, 'k.pem');
+    tool('ssh-keygen', ['-q', '-t', 'rsa', '-b', '2048', '-m', 'PEM', '-N', '', '-f', pem]);
+    for (const [t, kind] of targets) {
+      for (const args of [['new', 'dev', '--out', t, '--force'], ['convert', pem, '--to', 'openssh', '--out', t, '--force'], ['new', 'dev2', '--out', t]]) {
+        const r = await run(['--json', ...args], { env, timeoutMs: 30_000 });
+        const { json } = expectFailure(r, 'Ec2Keys.FileError');
+        expect(json!.Message).toBe(`${t} is ${kind}, not a file: a key file is written as a new file and renamed into place, which would replace it`);
+        expect(json!.Hint).toMatch(/--out -/);
+      }
+      const st = fs.lstatSync(t);
+      expect(kind === 'a named pipe' ? st.isFIFO() : st.isCharacterDevice()).toBe(true);
+    }
+    expect(fs.readdirSync(work).sort()).toEqual(IS_ROOT ? ['k.pem', 'k.pem.pub', 'null', 'pipe'] : ['k.pem', 'k.pem.pub', 'pipe']);
+    expect(await names(home)).toEqual([]);
+  }, 240_000);
+});
+
 const registry = (home: string) => path.join(home, 'regions', REGION, 'keypairs.json');
 
 let RSA_PUB = '';

@@ -1,6 +1,7 @@
 // Spawn the real CLI (node bin/ec2keys.js, or the standalone binary named by EC2KEYS_TEST_BIN)
 // with a scrubbed environment, and collect exit code, stdout and stderr.
 import { spawn } from 'node:child_process';
+import * as fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import * as path from 'node:path';
 
@@ -19,6 +20,8 @@ export interface CliOptions {
   input?: string | Buffer;
   cwd?: string;
   timeoutMs?: number;
+  /** 'null': stdout is /dev/null (as `> /dev/null`, or `>&-`, which Node reopens so); 'closed': a pipe whose reader has gone. */
+  stdout?: 'null' | 'closed';
 }
 
 /** Environment with nothing of the caller's AWS_/EC2KEYS_ settings. */
@@ -42,10 +45,13 @@ export function runCli(args: string[], opts: CliOptions = {}): Promise<CliResult
   const bin = process.env.EC2KEYS_TEST_BIN;
   const [cmd, argv] = bin ? [bin, args] : [process.execPath, [BIN, ...args]];
   return new Promise((resolve, reject) => {
-    const child = spawn(cmd, argv, { cwd: opts.cwd ?? ROOT, env: cleanEnv(opts.env), stdio: ['pipe', 'pipe', 'pipe'] });
+    const nul = opts.stdout === 'null' ? fs.openSync('/dev/null', 'w') : undefined;
+    const child = spawn(cmd, argv, { cwd: opts.cwd ?? ROOT, env: cleanEnv(opts.env), stdio: ['pipe', nul ?? 'pipe', 'pipe'] });
+    if (nul !== undefined) fs.closeSync(nul);
     const out: Buffer[] = [];
     const err: Buffer[] = [];
-    child.stdout.on('data', (d) => out.push(d));
+    if (opts.stdout === 'closed') child.stdout!.destroy();
+    else child.stdout?.on('data', (d) => out.push(d));
     child.stderr.on('data', (d) => err.push(d));
     const t = setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs ?? 60_000);
     child.on('error', reject);

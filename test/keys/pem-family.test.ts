@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Codes, Ec2KeysError } from '../../src/errors.js';
 import { der, OID } from '../../src/keys/der.js';
 import { readKey } from '../../src/keys/detect.js';
-import { createdFingerprint, importedFingerprint } from '../../src/keys/fingerprint.js';
+import { createdFingerprint, fingerprintKind, importedFingerprint, matchesFingerprint, sha256Fingerprint, spkiSha1Fingerprint } from '../../src/keys/fingerprint.js';
 import type { PrivateKey, PublicKey } from '../../src/keys/model.js';
 import { encodePkcs1Der, parsePkcs1Der, parseRsaPublicDer, writePkcs1, writeRsaPublicPem } from '../../src/keys/pkcs1.js';
 import { LEGACY_KDF_MAX_ITERATIONS, parsePkcs8Der, pkcs12Kdf, pkcs8DerOf, PKCS8_WRITE_ITERATIONS, writePkcs8 } from '../../src/keys/pkcs8.js';
@@ -657,6 +657,50 @@ const NON_CANONICAL = new Set([
   'pyca-cryptography/asymmetric/PKCS8/enc2-rsa-pkcs8.pem',
   'pyca-cryptography/asymmetric/PKCS8/unenc-rsa-pkcs8.pem',
 ]);
+
+describe('matchesFingerprint (retrieve: is the key in SSM this pair\'s?)', () => {
+  it('takes every form EC2 shows for the key, and the SHA-1-of-SPKI form of EC2 emulators, and no other key\'s', async () => {
+    const rsa = (await readKey(readFileSync(keys.rsa2048.pem))).key as PrivateKey;
+    const other = (await readKey(readFileSync(keys.rsa3072.pem))).key as PrivateKey;
+    const ed = (await readKey(readFileSync(keys.ed25519.pem))).key as PrivateKey;
+    const sha1 = (b: Buffer) => openssl(['sha1', '-c'], b).toString().replace(/^.*= /, '').trim();
+    const md5 = (b: Buffer) => openssl(['md5', '-c'], b).toString().replace(/^.*= /, '').trim();
+    // What openssl says the forms are (ec2-semantics.md §1).
+    expect(createdFingerprint(rsa)).toBe(sha1(keys.rsa2048.pkcs8Der));
+    expect(importedFingerprint(rsa)).toBe(md5(keys.rsa2048.spkiDer));
+    expect(spkiSha1Fingerprint(rsa)).toBe(sha1(keys.rsa2048.spkiDer));
+    for (const fp of [createdFingerprint(rsa), importedFingerprint(rsa), spkiSha1Fingerprint(rsa), createdFingerprint(rsa).toUpperCase(), sha256Fingerprint(rsa)]) {
+      expect(matchesFingerprint(rsa, fp), fp).toBe(true);
+      expect(matchesFingerprint(other, fp), fp).toBe(false);
+    }
+    expect(matchesFingerprint(rsa, importedFingerprint(other))).toBe(false);
+    // The public half alone: the created (private-key) form cannot be checked, the others can.
+    const pub = { type: 'rsa', n: rsa.type === 'rsa' ? rsa.n : 0n, e: rsa.type === 'rsa' ? rsa.e : 0n } as PublicKey;
+    expect(matchesFingerprint(pub, importedFingerprint(rsa))).toBe(true);
+    expect(matchesFingerprint(pub, createdFingerprint(rsa))).toBe(false);
+    // ED25519: padded or not.
+    expect(matchesFingerprint(ed, importedFingerprint(ed))).toBe(true);
+    expect(matchesFingerprint(ed, importedFingerprint(ed).replace(/=+$/, ''))).toBe(true);
+    expect(matchesFingerprint(ed, importedFingerprint(rsa))).toBe(false);
+    // base64 is case-sensitive: a case-folded ED25519 fingerprint names no key.
+    const swapped = importedFingerprint(ed).replace(/[a-z]/gi, (c) => (c === c.toLowerCase() ? c.toUpperCase() : c.toLowerCase()));
+    expect(matchesFingerprint(ed, swapped)).toBe(false);
+  });
+
+  it('fingerprintKind tells the forms apart (verify counts only imported and created)', async () => {
+    const rsa = (await readKey(readFileSync(keys.rsa2048.pem))).key as PrivateKey;
+    const ed = (await readKey(readFileSync(keys.ed25519.pem))).key as PrivateKey;
+    expect(fingerprintKind(rsa, importedFingerprint(rsa))).toBe('imported');
+    expect(fingerprintKind(rsa, ` ${createdFingerprint(rsa).toUpperCase()} `)).toBe('created');
+    expect(fingerprintKind(rsa, sha256Fingerprint(rsa))).toBe('sha256');
+    expect(fingerprintKind(rsa, spkiSha1Fingerprint(rsa))).toBe('emulator-created');
+    expect(fingerprintKind(ed, createdFingerprint(ed))).toBe('imported');
+    // ED25519's EC2 form is ssh-keygen's SHA-256, padded: the same fingerprint.
+    expect(fingerprintKind(ed, sha256Fingerprint(ed))).toBe('imported');
+    expect(fingerprintKind(rsa, importedFingerprint(ed))).toBeUndefined();
+    expect(fingerprintKind(rsa, '')).toBeUndefined();
+  });
+});
 
 describe('corpus', () => {
   it('has the files this suite is about', () => {

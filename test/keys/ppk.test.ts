@@ -4,6 +4,7 @@
 import { execFileSync } from 'node:child_process';
 import { createHmac, createPrivateKey } from 'node:crypto';
 import * as fs from 'node:fs';
+import { createRequire } from 'node:module';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Codes, Ec2KeysError } from '../../src/errors.js';
@@ -304,6 +305,15 @@ describe('writer vs puttygen (rows 4, 5, 23)', () => {
     const a = await writePpk(key, { passphrase: 'pp', argon2: { passes: 1 } });
     const b = await writePpk(key, { passphrase: 'pp', argon2: { passes: 1 } });
     expect(/Argon2-Salt: (\w+)/.exec(a)![1]).not.toBe(/Argon2-Salt: (\w+)/.exec(b)![1]);
+  });
+
+  it('Argon2 runs on hash-wasm\'s Argon2-only build, not its 270 KB index (what keeps loading it cheap; no timing here)', async () => {
+    const key = keyFromPem(fx('ed25519.pkcs8.pem'));
+    const text = await writePpk(key, { passphrase: 'pp', argon2: { memoryKiB: 64, passes: 1 } });
+    expect(sameKey((await parsePpk(text, { passphrase: pass('pp') })).key, key)).toBe(true);
+    // The UMD build is CommonJS, so Node records it in the require cache; the index (ESM) never is.
+    const loaded = Object.keys(createRequire(import.meta.url).cache).filter((f) => f.includes(`${path.sep}hash-wasm${path.sep}`));
+    expect(loaded.map((f) => path.basename(f))).toEqual(['argon2.umd.min.js']);
   });
 
   it('refuses bad writer input with typed errors', async () => {

@@ -112,6 +112,34 @@ describe('EC2 store: moto specifics and error mapping', () => {
     }
   });
 
+  it('each store names its own profile when that profile gives no credentials (no state shared between clients)', async () => {
+    const dir = tmpDir();
+    const saved = { ...process.env };
+    try {
+      fs.writeFileSync(path.join(dir, 'credentials'), '[real]\naws_access_key_id = testing\naws_secret_access_key = testing\n');
+      process.env.AWS_SHARED_CREDENTIALS_FILE = path.join(dir, 'credentials');
+      process.env.AWS_CONFIG_FILE = path.join(dir, 'config');
+      delete process.env.AWS_ACCESS_KEY_ID;
+      delete process.env.AWS_SECRET_ACCESS_KEY;
+      delete process.env.AWS_PROFILE;
+      const ghost = await Ec2Store.open({ region: 'us-east-1', profile: 'ghost', endpointUrl: moto().endpoint, maxAttempts: 1 });
+      // Opened after it, without a profile: must not change what the first one reports.
+      const none = await Ec2Store.open({ region: 'us-east-1', endpointUrl: moto().endpoint, maxAttempts: 1 });
+      try {
+        const e = await expectCode(ghost.describeKeyPairs(), 'Ec2Keys.CredentialsError', /^no AWS credentials from profile "ghost"/);
+        expect(e.hint).toMatch(/aws sso login --profile ghost/);
+        await expectCode(none.describeKeyPairs(), 'Ec2Keys.CredentialsError', /^no AWS credentials found/);
+      } finally {
+        ghost.close();
+        none.close();
+      }
+    } finally {
+      for (const k of Object.keys(process.env)) if (!(k in saved)) delete process.env[k];
+      Object.assign(process.env, saved);
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('a profile from a config file supplies credentials and region (--profile)', async () => {
     await moto().reset();
     const dir = tmpDir();

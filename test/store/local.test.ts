@@ -94,6 +94,13 @@ describe('local registry: the file', () => {
     }
   });
 
+  it('key pair ids look like EC2\'s: key-0 and 16 more hex digits (every real 17-digit AWS id starts with 0)', async () => {
+    const s = new LocalStore({ home: newHome(), region: 'us-east-1' });
+    const out = await s.importKeyPairs(Array.from({ length: 200 }, (_, i) => ({ KeyName: `k${i}`, PublicKey: edKey() })));
+    for (const r of out) expect((r as { KeyPairId: string }).KeyPairId).toMatch(/^key-0[0-9a-f]{16}$/);
+    expect(new Set(out.map((r) => (r as { KeyPairId: string }).KeyPairId)).size).toBe(200);
+  });
+
   it('describe with the same name twice returns it once', async () => {
     const s = new LocalStore({ home: newHome(), region: 'us-east-1' });
     await s.importKeyPair({ KeyName: 'here', PublicKey: edKey() });
@@ -137,6 +144,26 @@ describe('local registry: the file', () => {
     await expectCode(s.describeKeyPairs(), 'Ec2Keys.StoreCorrupt', /cannot be read \(EISDIR/);
   });
 
+  it('a registry folder that is a file, or that cannot be created, is Ec2Keys.FileError about the folder (not "corrupt, move it aside")', async () => {
+    const file = path.join(newHome(), 'not-a-folder');
+    fs.writeFileSync(file, 'my notes');
+    const s = new LocalStore({ home: file, region: 'us-east-1' });
+    for (const op of [() => s.describeKeyPairs(), () => s.importKeyPair({ KeyName: 'b', PublicKey: edKey() })]) {
+      const e = await expectCode(op(), 'Ec2Keys.FileError', /not a folder/);
+      expect(e.message).toContain(file);
+      expect(e.hint).toMatch(/--home|EC2KEYS_HOME/);
+      expect(e.hint).not.toMatch(/move it aside/);
+    }
+    expect(fs.readFileSync(file, 'utf8')).toBe('my notes');
+  });
+
+  it.runIf(process.platform === 'linux')('a registry folder under /proc (mkdir says ENOENT although the parent exists) fails at once instead of spinning for ever', async () => {
+    const s = new LocalStore({ home: '/proc/ec2keys-no-such-dir/h', region: 'us-east-1', lockTimeoutMs: 2000 });
+    const started = Date.now();
+    await expectCode(s.importKeyPair({ KeyName: 'b', PublicKey: edKey() }), 'Ec2Keys.FileError', /cannot create the registry folder/);
+    expect(Date.now() - started).toBeLessThan(5000);
+  }, 15_000);
+
   it('quota: 5,000 key pairs per region, then KeyPairLimitExceeded (one batch write, then one more)', async () => {
     const s = new LocalStore({ home: newHome(), region: 'us-east-1' });
     const k = edKey();
@@ -146,7 +173,8 @@ describe('local registry: the file', () => {
     const last = res[5000];
     expect('Error' in last && last.Error.Code).toBe('KeyPairLimitExceeded');
     expect(JSON.parse(splitSections(fs.readFileSync(s.file, 'utf8'))[0]).KeyPairs.length).toBe(5000);
-    await expectCode(s.createKeyPair({ KeyName: 'more', KeyType: 'ed25519' }), 'KeyPairLimitExceeded', /limit on the number of key pairs \(5000\)/);
+    const quotaErr = await expectCode(s.createKeyPair({ KeyName: 'more', KeyType: 'ed25519' }), 'KeyPairLimitExceeded', "You've reached the limit on the number of key pairs that you can have in this AWS Region.");
+    expect(quotaErr.hint).toMatch(/at most 5000 key pairs/);
     // A duplicate name is reported as a duplicate even at the limit (the name is checked first).
     await expectCode(s.importKeyPair({ KeyName: 'k1', PublicKey: k }), 'InvalidKeyPair.Duplicate');
     // Deleting one frees one place.
@@ -252,6 +280,17 @@ describe('store selection and region', () => {
       expect(await resolveRegion({}, { AWS_CONFIG_FILE: cfg, AWS_REGION: 'us-west-2' })).toBe('us-west-2');
       expect(await resolveRegion({ region: 'sa-east-1' }, { AWS_CONFIG_FILE: cfg, AWS_REGION: 'us-west-2' })).toBe('sa-east-1');
       expect(await resolveRegion({}, { AWS_CONFIG_FILE: path.join(dir, 'none') })).toBeUndefined();
+      // A profile named on purpose that exists nowhere is an error, not a quiet us-east-1.
+      const creds = path.join(dir, 'credentials');
+      fs.writeFileSync(creds, '[keys-only]\naws_access_key_id = AKIAEXAMPLE\naws_secret_access_key = x\n');
+      const both = { AWS_CONFIG_FILE: cfg, AWS_SHARED_CREDENTIALS_FILE: creds };
+      await expectCode(resolveRegion({ profile: 'wrok' }, both), 'Ec2Keys.ProfileNotFound', new RegExp(`the AWS profile "wrok" is in neither ${cfg} nor ${creds}`));
+      await expectCode(resolveRegion({}, { ...both, AWS_PROFILE: 'wrok' }), 'Ec2Keys.ProfileNotFound', /"wrok"/);
+      await expectCode(resolveRegion({ profile: 'work' }, { AWS_CONFIG_FILE: path.join(dir, 'none'), AWS_SHARED_CREDENTIALS_FILE: path.join(dir, 'none2') }), 'Ec2Keys.ProfileNotFound', /"work"/);
+      expect(await resolveRegion({ profile: 'keys-only' }, both)).toBeUndefined(); // exists, no region: the caller's default
+      expect(await resolveRegion({ profile: 'keys-only' }, { AWS_CONFIG_FILE: path.join(dir, 'none'), AWS_SHARED_CREDENTIALS_FILE: creds })).toBeUndefined();
+      expect(await resolveRegion({ profile: 'wrok', region: 'eu-west-3' }, both)).toBe('eu-west-3'); // --region: the profile is not consulted
+      expect(await resolveRegion({}, { ...both, AWS_DEFAULT_PROFILE: 'nope' })).toBeUndefined(); // not named on purpose
 
       const saved = { ...process.env };
       try {

@@ -199,6 +199,21 @@ function Get-Ec2KeysSafeFileName {
     -join $chars
 }
 
+function Get-Ec2KeysKeyFileArgument {
+    # `--out <file>` for a command that writes a private key (new, retrieve): -Path resolved
+    # against the PowerShell location, else <name>.pem|.ppk|.key there. The executable's own
+    # default is ./<name>.<ext> in the PROCESS cwd, which Set-Location does not change, so the
+    # module always names the file. Nothing is returned (and an error is written) when the path
+    # cannot be resolved.
+    param([System.Management.Automation.PSCmdlet] $Cmdlet, [string] $Path, [string] $Name, [string] $KeyFormat)
+    if (-not $Path) {
+        $ext = switch ($KeyFormat) { 'ppk' { '.ppk' } 'openssh' { '.key' } default { '.pem' } }
+        $Path = (Get-Ec2KeysSafeFileName $Name) + $ext
+    }
+    $out = @(Resolve-Ec2KeysPath -Cmdlet $Cmdlet -LiteralPath $Path -AllowMissing)
+    if ($out.Count) { '--out'; $out[0] }
+}
+
 function Get-Ec2KeysOptionValue {
     # `--opt value`, or `--opt=value` when the value starts with '-' (a PEM "-----BEGIN" block),
     # which an option parser could otherwise take for another option.

@@ -35,6 +35,10 @@ function Invoke-Ec2KeysCli {
     .PARAMETER PassThruError
     Return the failure as an object (Code, Message, Hint, Target, ExitCode, ErrorRecord) instead
     of writing it; used by Test-EC2KeyPair, where a mismatch is an answer, not an error.
+    .PARAMETER AcceptPartialResult
+    For batch commands (push, import --batch): exit code 1 with a {"Results":[…]} document means
+    some items failed (Ec2Keys.PartialFailure); return the document so the cmdlet can output the
+    items that worked and write one error per item that did not.
     #>
     [CmdletBinding()]
     param(
@@ -50,7 +54,9 @@ function Invoke-Ec2KeysCli {
 
         [object] $Target,
 
-        [switch] $PassThruError
+        [switch] $PassThruError,
+
+        [switch] $AcceptPartialResult
     )
 
     if (-not $Cmdlet) { $Cmdlet = $PSCmdlet }
@@ -126,6 +132,9 @@ function Invoke-Ec2KeysCli {
     }
 
     if ($exitCode -eq 0 -and ($null -ne $doc -or -not $text)) {
+        return $doc
+    }
+    if ($AcceptPartialResult -and $exitCode -eq 1 -and $null -ne $doc -and $doc.PSObject.Properties['Results'] -and -not $doc.PSObject.Properties['Error']) {
         return $doc
     }
     if ($exitCode -eq 0) {

@@ -40,6 +40,7 @@ $script:Ec2KeysErrorCategory = @{
     'Ec2Keys.EndpointError'         = 'ConnectionError'
     'Ec2Keys.Timeout'               = 'OperationTimeout'
     'Ec2Keys.Interrupted'           = 'OperationStopped'
+    'Ec2Keys.Cancelled'             = 'OperationStopped'
     'Ec2Keys.ExecutableNotFound'    = 'ObjectNotFound'
 }
 

@@ -161,18 +161,9 @@ function New-EC2KeyPair {
         if ($PpkVersion) { $argv += @('--ppk-version', [string]$PpkVersion) }
         if ($Platform) { $argv += @('--platform', $Platform) }
         $argv += @(Get-Ec2KeysTagArgument -Tag $Tag -TagSpecification $TagSpecification)
-        if ($Path) {
-            $out = @(Resolve-Ec2KeysPath -Cmdlet $PSCmdlet -LiteralPath $Path -AllowMissing)
-            if (-not $out.Count) { return }
-            $argv += @('--out', $out[0])
-        } else {
-            # The executable's default is ./<name>.<ext> in ITS working directory, which is the
-            # process cwd, not the PowerShell location; name the file here instead.
-            $ext = switch ($KeyFormat) { 'ppk' { '.ppk' } 'openssh' { '.key' } default { '.pem' } }
-            $out = @(Resolve-Ec2KeysPath -Cmdlet $PSCmdlet -LiteralPath ((Get-Ec2KeysSafeFileName $KeyName) + $ext) -AllowMissing)
-            if (-not $out.Count) { return }
-            $argv += @('--out', $out[0])
-        }
+        $outArg = @(Get-Ec2KeysKeyFileArgument -Cmdlet $PSCmdlet -Path $Path -Name $KeyName -KeyFormat $KeyFormat)
+        if (-not $outArg.Count) { return }
+        $argv += $outArg
         if ($Force) { $argv += '--force' }
         $argv += @(Get-Ec2KeysPositional $KeyName)
 

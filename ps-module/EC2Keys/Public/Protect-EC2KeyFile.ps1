@@ -13,7 +13,9 @@ function Protect-EC2KeyFile {
     access list that grants only the current user (inherited entries removed); on Linux and macOS
     mode 0600. It fixes ssh's "WARNING: UNPROTECTED PRIVATE KEY FILE!" error.
 
-    One object per file tells the permissions before and after, and whether anything changed.
+    One object per file tells the permissions before and after, and whether anything changed. A
+    file that cannot be protected (missing, not a regular file) is a non-terminating error naming
+    it; the other files are still done.
 
     .PARAMETER Path
     Key file(s) to protect. Wildcards are allowed. Relative paths are resolved against the current
@@ -61,10 +63,19 @@ function Protect-EC2KeyFile {
         foreach ($f in @(Resolve-Ec2KeysPath -Cmdlet $PSCmdlet -Path $Path -LiteralPath $LiteralPath)) {
             if (-not $PSCmdlet.ShouldProcess($f, 'Restrict key file to its owner')) { continue }
             $argv = @('protect') + @(Get-Ec2KeysPositional $f)
-            $r = Invoke-Ec2KeysCli -ArgumentList $argv -Cmdlet $PSCmdlet -Target $f
+            # {"Results":[{File, Before, After, Changed} | {File, Error:{Code, Message}}]}, also on
+            # exit 1 (a file that could not be protected): one object per file done, one error per file not.
+            $r = Invoke-Ec2KeysCli -ArgumentList $argv -Cmdlet $PSCmdlet -Target $f -AcceptPartialResult
             if ($null -eq $r) { continue }
-            foreach ($change in @($r.Files)) {
-                if ($null -ne $change) { $change | Add-Ec2KeysTypeName -TypeName 'EC2Keys.KeyFileProtection' }
+            foreach ($item in @($r.Results)) {
+                if ($null -eq $item) { continue }
+                $file = if ($item.PSObject.Properties['File'] -and $item.File) { [string]$item.File } else { $f }
+                if ($item.PSObject.Properties['Error'] -and $item.Error) {
+                    $PSCmdlet.WriteError((New-Ec2KeysErrorRecord -ErrorDocument $item.Error -Target $file))
+                    continue
+                }
+                [pscustomobject]@{ Path = $file; Before = $item.Before; After = $item.After; Changed = [bool]$item.Changed } |
+                    Add-Ec2KeysTypeName -TypeName 'EC2Keys.KeyFileProtection'
             }
         }
     }

@@ -92,7 +92,7 @@ function Publish-EC2KeyPair {
         $regions = if ($AllRegions) { 'all' } else { (@($DestinationRegion) -join ',') }
         $argv = @(Get-Ec2KeysGlobalArgument -BoundParameters $PSBoundParameters) + @('push', '--regions', $regions) + @(Get-Ec2KeysPositional $KeyName)
         if (-not $PSCmdlet.ShouldProcess("$KeyName -> $regions", 'Publish EC2 key pair')) { return }
-        $r = Invoke-Ec2KeysCli -ArgumentList $argv -Cmdlet $PSCmdlet -Target $KeyName
+        $r = Invoke-Ec2KeysCli -ArgumentList $argv -Cmdlet $PSCmdlet -Target $KeyName -AcceptPartialResult
         if ($null -eq $r) { return }
         foreach ($item in @($r.Results)) {
             if ($null -eq $item) { continue }

@@ -19,15 +19,18 @@ function Remove-EC2KeyPair {
 
     A key pair given by name is looked up first: the question shows its id, and a name that does
     not exist is an InvalidKeyPair.NotFound error (EC2 itself reports success for it, so a typo
-    would go unnoticed). The deletion is then made by id. Key pairs piped from Get-EC2KeyPair are
-    deleted by their id directly.
+    would go unnoticed). The deletion is then made by name, as asked (every EC2-compatible
+    endpoint honours a name; some, such as moto and the emulators built on it, ignore an id and
+    report success). Key pairs piped from Get-EC2KeyPair carry both: no second look-up, deleted by
+    name.
 
     .PARAMETER KeyName
     Name of the key pair to delete.
 
     .PARAMETER KeyPairId
-    Id of the key pair to delete (key-0123456789abcdef0). When both a name and an id are known
-    (pipeline input from Get-EC2KeyPair) the id is used.
+    Id of the key pair to delete (key-0123456789abcdef0), when you do not give its name. When
+    both are known (pipeline input from Get-EC2KeyPair) the name is used and the id is shown in
+    the question.
 
     .PARAMETER Force
     Do not ask for confirmation. -WhatIf still wins.
@@ -113,7 +116,7 @@ function Remove-EC2KeyPair {
         }
         $globals = @(Get-Ec2KeysGlobalArgument -BoundParameters $PSBoundParameters)
         $id = $KeyPairId
-        if (-not $id) {
+        if (-not $id -and $KeyName) {
             # By name: look the pair up first, so the question can show its id and a mistyped
             # name is an InvalidKeyPair.NotFound error instead of EC2's silent success.
             $look = Invoke-Ec2KeysCli -ArgumentList ($globals + @('get') + @(Get-Ec2KeysPositional $KeyName)) -Cmdlet $PSCmdlet -Target $KeyName -PassThruError
@@ -127,7 +130,7 @@ function Remove-EC2KeyPair {
             }
         }
         $argv = $globals + @('remove')
-        if ($id) { $argv += @('--id', $id) } else { $argv += @(Get-Ec2KeysPositional $KeyName) }
+        if ($KeyName) { $argv += @(Get-Ec2KeysPositional $KeyName) } else { $argv += @('--id', $id) }
         $argv += '--yes'
 
         $what = Format-Ec2KeysKeyPairTarget -KeyName $KeyName -KeyPairId $id

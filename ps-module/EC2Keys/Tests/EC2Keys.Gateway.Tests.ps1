@@ -54,6 +54,12 @@ switch (env.FAKE_MODE || 'echo') {
   case 'not-json':
         console.log('hello');
         process.exit(0);
+  case 'partial':
+        console.log(JSON.stringify({ KeyName: 'k', Results: [
+          { Region: 'us-east-1', Status: 'imported', KeyPairId: 'key-01', KeyFingerprint: 'aa' },
+          { Region: 'eu-west-1', Status: 'failed', Error: { Code: 'Ec2Keys.KeyMismatch', Message: 'a different key is registered as k in eu-west-1' } }] }));
+        process.stderr.write('ec2keys: Ec2Keys.PartialFailure: 1 of 2 regions failed\n');
+        process.exit(1);
 }
 '@)
         $env:EC2KEYS_EXE = $script:Fake
@@ -125,7 +131,7 @@ switch (env.FAKE_MODE || 'echo') {
         $after = & { Get-EC2KeyFingerprint -LiteralPath 'k.ppk' -ErrorAction SilentlyContinue; 'went on' }
         $after | Should -BeExactly 'went on'
         $reached = $false
-        { Get-EC2KeyFingerprint -LiteralPath 'k.ppk' -ErrorAction Stop } | Should -Throw -ErrorId 'Ec2Keys.BadPassphrase'
+        { Get-EC2KeyFingerprint -LiteralPath 'k.ppk' -ErrorAction Stop } | Should -Throw -ErrorId 'Ec2Keys.BadPassphrase,Get-EC2KeyFingerprint'
         try {
             Get-EC2KeyFingerprint -LiteralPath 'k.ppk' -ErrorAction Stop
         } catch [System.Security.Authentication.AuthenticationException] {
@@ -169,10 +175,22 @@ switch (env.FAKE_MODE || 'echo') {
         $ev[0].FullyQualifiedErrorId | Should -BeExactly 'Ec2Keys.InvalidResponse,Get-EC2KeyPair'
     }
 
+    It 'hands a batch command its per-item results on a partial failure; other commands get the error' {
+        $env:FAKE_MODE = 'partial'
+        $r = @(Publish-EC2KeyPair 'k' -DestinationRegion us-east-1, eu-west-1 -Force -ErrorAction SilentlyContinue -ErrorVariable ev)
+        $r.Count | Should -Be 1
+        $r[0].Region | Should -BeExactly 'us-east-1'
+        $ev.Count | Should -Be 1
+        $ev[0].FullyQualifiedErrorId | Should -BeExactly 'Ec2Keys.KeyMismatch,Publish-EC2KeyPair'
+        $out = Get-EC2KeyPair -ErrorAction SilentlyContinue -ErrorVariable ev2
+        $out | Should -BeNullOrEmpty
+        $ev2[0].FullyQualifiedErrorId | Should -BeExactly 'Ec2Keys.PartialFailure,Get-EC2KeyPair'
+    }
+
     It 'stops the command when EC2KEYS_EXE names a file that does not exist' {
         $env:EC2KEYS_EXE = [System.IO.Path]::Combine($TestDrive, 'no-such-ec2keys')
         try {
-            { Get-EC2KeyPair -ErrorAction SilentlyContinue } | Should -Throw -ErrorId 'Ec2Keys.ExecutableNotFound'
+            { Get-EC2KeyPair -ErrorAction SilentlyContinue } | Should -Throw -ErrorId 'Ec2Keys.ExecutableNotFound,Get-EC2KeyPair'
         } finally {
             $env:EC2KEYS_EXE = $script:Fake
         }

@@ -1,26 +1,18 @@
 # Integration tests: the module against the REAL ec2keys executable ($env:EC2KEYS_EXE, default
 # bin/ec2keys.js of this checkout) with a temporary local registry (EC2KEYS_HOME), checked against
 # real tools (ssh-keygen, openssl). Each test is tagged with the ec2keys command it needs
-# (Cli.new, Cli.get, ...); a command the executable does not have yet is skipped, not faked
-# (the check runs `ec2keys <command> --help` at discovery). Names with spaces and quotes on purpose.
-
-BeforeDiscovery {
-    $repo = [System.IO.Path]::GetFullPath([System.IO.Path]::Combine($PSScriptRoot, '..', '..', '..'))
-    $exe = if ($env:EC2KEYS_EXE) { $env:EC2KEYS_EXE } else { [System.IO.Path]::Combine($repo, 'bin', 'ec2keys.js') }
-    $script:Have = @{}
-    foreach ($c in 'new', 'import', 'get', 'remove', 'verify', 'convert', 'fingerprint', 'password', 'protect') {
-        if ($exe -match '\.js$') { $null = & node $exe $c --help 2>&1 } else { $null = & $exe $c --help 2>&1 }
-        $script:Have[$c] = ($LASTEXITCODE -eq 0)
-    }
-    $script:HaveTools = [bool](Get-Command ssh-keygen -ErrorAction Ignore) -and [bool](Get-Command openssl -ErrorAction Ignore)
-}
+# (Cli.new, Cli.get, ...). ssh-keygen and openssl are installed by the project's setup
+# (scripts/setup-test-deps.sh): a missing tool fails the test. Names with spaces and quotes on purpose.
 
 BeforeAll {
     $repo = [System.IO.Path]::GetFullPath([System.IO.Path]::Combine($PSScriptRoot, '..', '..', '..'))
     $script:SavedExe = $env:EC2KEYS_EXE
     $script:SavedHome = $env:EC2KEYS_HOME
-    if (-not $env:EC2KEYS_EXE) { $env:EC2KEYS_EXE = [System.IO.Path]::Combine($repo, 'bin', 'ec2keys.js') }
-    Import-Module ([System.IO.Path]::Combine($PSScriptRoot, '..', 'EC2Keys.psd1')) -Force -ErrorAction Stop
+    # $env:EC2KEYS_PS_MODULE: a packaged module (scripts/package-module.mjs) whose gateway must find
+    # the standalone executable in its own folder, so EC2KEYS_EXE stays unset for it.
+    if ($env:EC2KEYS_PS_MODULE) { $env:EC2KEYS_EXE = $null }
+    elseif (-not $env:EC2KEYS_EXE) { $env:EC2KEYS_EXE = [System.IO.Path]::Combine($repo, 'bin', 'ec2keys.js') }
+    Import-Module $(if ($env:EC2KEYS_PS_MODULE) { $env:EC2KEYS_PS_MODULE } else { [System.IO.Path]::Combine($PSScriptRoot, '..', 'EC2Keys.psd1') }) -Force -ErrorAction Stop
 
     function Secure([string] $s) {
         $ss = [securestring]::new()
@@ -48,7 +40,21 @@ Describe 'EC2Keys with the real ec2keys' -Tag 'Integration' {
         $script:Pub = $script:Pem + '.pub'
     }
 
-    It 'Get-EC2KeyFingerprint matches ssh-keygen -l and openssl' -Tag 'Cli.fingerprint' -Skip:(-not ($script:Have['fingerprint'] -and $script:HaveTools)) {
+    It 'runs the executable it should: the one next to a packaged module, else EC2KEYS_EXE' {
+        $exe = & (Get-Module EC2Keys) { Resolve-Ec2KeysExecutable }
+        if ($env:EC2KEYS_PS_MODULE) {
+            $exe.Source | Should -BeExactly 'module folder'
+            $exe.Path | Should -BeExactly ([System.IO.Path]::Combine([System.IO.Path]::GetDirectoryName($env:EC2KEYS_PS_MODULE), 'ec2keys'))
+            $exe.PrefixArguments.Count | Should -Be 0
+            # The packaged module carries no tests and the executable it needs.
+            [System.IO.Directory]::Exists([System.IO.Path]::Combine([System.IO.Path]::GetDirectoryName($env:EC2KEYS_PS_MODULE), 'Tests')) | Should -BeFalse
+        } else {
+            $exe.Source | Should -BeExactly 'EC2KEYS_EXE'
+        }
+        ((& $exe.Path @($exe.PrefixArguments) --version) -join '') | Should -Match '^ec2keys \d+\.\d+\.\d+'
+    }
+
+    It 'Get-EC2KeyFingerprint matches ssh-keygen -l and openssl' -Tag 'Cli.fingerprint' {
         $r = Get-EC2KeyFingerprint -LiteralPath $script:Pem
         $r.PSObject.TypeNames[0] | Should -BeExactly 'EC2Keys.KeyFingerprint'
         $r.Path | Should -BeExactly $script:Pem
@@ -61,7 +67,7 @@ Describe 'EC2Keys with the real ec2keys' -Tag 'Integration' {
         $r.KeyType | Should -BeExactly 'rsa'
     }
 
-    It 'Get-EC2KeyFingerprint reports a file that is not a key as InvalidKey.Format' -Tag 'Cli.fingerprint' -Skip:(-not $script:Have['fingerprint']) {
+    It 'Get-EC2KeyFingerprint reports a file that is not a key as InvalidKey.Format' -Tag 'Cli.fingerprint' {
         $f = [System.IO.Path]::Combine($script:Dir, 'notes.txt')
         [System.IO.File]::WriteAllText($f, "just text`n")
         Get-EC2KeyFingerprint -LiteralPath $f -ErrorAction SilentlyContinue -ErrorVariable ev
@@ -70,7 +76,7 @@ Describe 'EC2Keys with the real ec2keys' -Tag 'Integration' {
         $ev[0].CategoryInfo.Category | Should -Be 'InvalidData'
     }
 
-    It 'Get-EC2PasswordData decrypts a blob made by openssl, also as a credential' -Tag 'Cli.password' -Skip:(-not ($script:Have['password'] -and $script:HaveTools)) {
+    It 'Get-EC2PasswordData decrypts a blob made by openssl, also as a credential' -Tag 'Cli.password' {
         $pw = 'Xy7$kP2q!Lm9@Rt4#Vw8'
         $pwFile = [System.IO.Path]::Combine($TestDrive, 'pw.txt')
         [System.IO.File]::WriteAllText($pwFile, $pw)
@@ -93,7 +99,7 @@ Describe 'EC2Keys with the real ec2keys' -Tag 'Integration' {
         $env:EC2KEYS_PASSPHRASE | Should -BeNullOrEmpty
     }
 
-    It 'Get-EC2PasswordData tells a key that does not match (Ec2Keys.WrongKey)' -Tag 'Cli.password' -Skip:(-not ($script:Have['password'] -and $script:HaveTools)) {
+    It 'Get-EC2PasswordData tells a key that does not match (Ec2Keys.WrongKey)' -Tag 'Cli.password' {
         $other = [System.IO.Path]::Combine($TestDrive, 'other.pem')
         & ssh-keygen -q -t rsa -b 2048 -m PEM -N '' -f $other
         $pwFile = [System.IO.Path]::Combine($TestDrive, 'pw2.txt')
@@ -105,7 +111,7 @@ Describe 'EC2Keys with the real ec2keys' -Tag 'Integration' {
         $ev[0].CategoryInfo.Category | Should -Be 'InvalidData'
     }
 
-    It 'Protect-EC2KeyFile makes a key file owner-only' -Tag 'Cli.protect' -Skip:(-not $script:Have['protect'] -or [System.IO.Path]::DirectorySeparatorChar -eq '\') {
+    It 'Protect-EC2KeyFile makes a key file owner-only' -Tag 'Cli.protect' -Skip:([System.IO.Path]::DirectorySeparatorChar -eq '\') {
         $f = [System.IO.Path]::Combine($script:Dir, 'loose key.pem')
         [System.IO.File]::Copy($script:Pem, $f)
         & chmod 644 $f
@@ -115,9 +121,17 @@ Describe 'EC2Keys with the real ec2keys' -Tag 'Integration' {
         ((& stat -c '%a' $f) -join '').Trim() | Should -BeExactly '600'
         Protect-EC2KeyFile -LiteralPath $f -WhatIf
         ((& stat -c '%a' $f) -join '').Trim() | Should -BeExactly '600'
+        # A file that is not there: an error naming it, from the executable's Results document.
+        $nope = [System.IO.Path]::Combine($script:Dir, 'no such key.pem')
+        $r2 = Protect-EC2KeyFile -LiteralPath $nope -ErrorAction SilentlyContinue -ErrorVariable ev
+        $r2 | Should -BeNullOrEmpty
+        $ev.Count | Should -Be 1
+        $ev[0].FullyQualifiedErrorId | Should -BeExactly 'Ec2Keys.FileError,Protect-EC2KeyFile'
+        $ev[0].CategoryInfo.Category | Should -Be 'ObjectNotFound'
+        $ev[0].TargetObject | Should -BeExactly $nope
     }
 
-    It 'the whole workflow: New, Get, Test, Convert, Import, Remove' -Tag 'Cli.new', 'Cli.get', 'Cli.remove' -Skip:(-not ($script:Have['new'] -and $script:Have['get'] -and $script:Have['remove'])) {
+    It 'the whole workflow: New, Get, Test, Convert, Import, Remove' -Tag 'Cli.new', 'Cli.get', 'Cli.remove' {
         Push-Location -LiteralPath $script:Dir
         try {
             $name = "web ""admin"" o'key"
@@ -141,20 +155,14 @@ Describe 'EC2Keys with the real ec2keys' -Tag 'Integration' {
             $got[0].KeyFingerprint | Should -BeExactly $kp.KeyFingerprint
             $got[0].CreateTime | Should -BeOfType [datetime]
 
-            if ($script:Have['verify']) {
-                Test-EC2KeyPair -KeyName $name -Path 'web.pem' | Should -BeTrue
-                Test-EC2KeyPair -KeyName $name -LiteralPath $script:Pem | Should -BeFalse
-            }
-            if ($script:Have['convert']) {
-                $ppk = ConvertTo-EC2PuttyKey -Path 'web.pem'
-                $ppk.KeyFile | Should -BeExactly ([System.IO.Path]::Combine($script:Dir, 'web.ppk'))
-                [System.IO.File]::ReadAllText($ppk.KeyFile) | Should -Match '^PuTTY-User-Key-File-3: ssh-rsa'
-                if ($script:Have['verify']) { Test-EC2KeyPair -KeyName $name -Path 'web.ppk' | Should -BeTrue }
-            }
-            if ($script:Have['import']) {
-                $imp = Import-EC2KeyPair -KeyName 'imported key' -PublicKeyMaterial ([Convert]::ToBase64String([System.IO.File]::ReadAllBytes($script:Pub)))
-                $imp.KeyFingerprint | Should -BeExactly (Get-EC2KeyFingerprint -LiteralPath $script:Pub).ImportedFingerprint
-            }
+            Test-EC2KeyPair -KeyName $name -Path 'web.pem' | Should -BeTrue
+            Test-EC2KeyPair -KeyName $name -LiteralPath $script:Pem | Should -BeFalse
+            $ppk = ConvertTo-EC2PuttyKey -Path 'web.pem'
+            $ppk.KeyFile | Should -BeExactly ([System.IO.Path]::Combine($script:Dir, 'web.ppk'))
+            [System.IO.File]::ReadAllText($ppk.KeyFile) | Should -Match '^PuTTY-User-Key-File-3: ssh-rsa'
+            Test-EC2KeyPair -KeyName $name -Path 'web.ppk' | Should -BeTrue
+            $imp = Import-EC2KeyPair -KeyName 'imported key' -PublicKeyMaterial ([Convert]::ToBase64String([System.IO.File]::ReadAllBytes($script:Pub)))
+            $imp.KeyFingerprint | Should -BeExactly (Get-EC2KeyFingerprint -LiteralPath $script:Pub).ImportedFingerprint
 
             Get-EC2KeyPair -KeyName 'no such key' -ErrorAction SilentlyContinue -ErrorVariable nf
             $nf[0].FullyQualifiedErrorId | Should -BeExactly 'InvalidKeyPair.NotFound,Get-EC2KeyPair'

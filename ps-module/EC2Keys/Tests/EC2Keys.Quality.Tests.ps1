@@ -49,7 +49,7 @@ Describe 'EC2Keys manifest' -Tag 'Quality' {
 
     It 'exports the cmdlets issue #5 asks for' {
         foreach ($n in 'New-EC2KeyPair', 'Import-EC2KeyPair', 'Get-EC2KeyPair', 'Remove-EC2KeyPair', 'Get-EC2PasswordData',
-            'ConvertTo-EC2PuttyKey', 'Convert-EC2KeyFile', 'Get-EC2KeyFingerprint', 'Test-EC2KeyPair', 'Protect-EC2KeyFile', 'Publish-EC2KeyPair') {
+            'ConvertTo-EC2PuttyKey', 'Convert-EC2KeyFile', 'Get-EC2KeyFingerprint', 'Test-EC2KeyPair', 'Protect-EC2KeyFile', 'Publish-EC2KeyPair', 'Export-EC2PrivateKey') {
             $script:Module.ExportedFunctions.Keys | Should -Contain $n
         }
     }
@@ -120,7 +120,8 @@ Describe '<Name>' -Tag 'Quality' -ForEach $script:CommandCases {
 
     It 'has -Path with -LiteralPath, or neither, for its input files' {
         $names = @($script:Params | ForEach-Object { $_.Name })
-        if ($names -contains 'Path' -and $script:Cmd.Name -notin 'New-EC2KeyPair') { $names | Should -Contain 'LiteralPath' }
+        # New-EC2KeyPair's and Export-EC2PrivateKey's -Path is the file they write, not input.
+        if ($names -contains 'Path' -and $script:Cmd.Name -notin 'New-EC2KeyPair', 'Export-EC2PrivateKey') { $names | Should -Contain 'LiteralPath' }
     }
 }
 

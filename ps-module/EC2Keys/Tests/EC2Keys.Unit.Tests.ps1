@@ -19,6 +19,7 @@ BeforeAll {
                 NewPassphrase = $NewPassphrase
                 Target        = $Target
                 PassThruError = [bool]$PassThruError
+                AcceptPartial = [bool]$AcceptPartialResult
             })
         & $global:Ec2KeysUnitReply ([string[]]$ArgumentList)
     }
@@ -99,7 +100,7 @@ Describe 'EC2Keys unit' -Tag 'Unit' {
         }
 
         It 'refuses a key size outside 2048, 3072, 4096 before running anything' {
-            { New-EC2KeyPair 'k' -KeySize 1024 } | Should -Throw -ErrorId 'ParameterArgumentValidationError'
+            { New-EC2KeyPair 'k' -KeySize 1024 } | Should -Throw -ErrorId 'ParameterArgumentValidationError,New-EC2KeyPair'
             $global:Ec2KeysUnitCalls.Count | Should -Be 0
         }
     }
@@ -236,10 +237,10 @@ Describe 'EC2Keys unit' -Tag 'Unit' {
             $global:Ec2KeysUnitCalls[0].Joined | Should -BeExactly 'remove|--id|key-0def|--yes'
         }
 
-        It 'looks a name up first and removes that exact pair by id' {
+        It 'looks a name up first (for the question and NotFound), then removes it by name' {
             $global:Ec2KeysUnitReply = $global:Ec2KeysUnitLookup
             Remove-EC2KeyPair 'web key' -Confirm:$false
-            @($global:Ec2KeysUnitCalls | ForEach-Object { $_.Joined }) | Should -Be @('get|web key', 'remove|--id|key-0abc|--yes')
+            @($global:Ec2KeysUnitCalls | ForEach-Object { $_.Joined }) | Should -Be @('get|web key', 'remove|web key|--yes')
         }
 
         It 'reports a name that does not exist (EC2 itself would say nothing) and removes nothing' {
@@ -277,7 +278,7 @@ Describe 'EC2Keys unit' -Tag 'Unit' {
             }
         }
 
-        It 'removes what Get-EC2KeyPair pipes in, by id' {
+        It 'removes what Get-EC2KeyPair pipes in, by name, without looking each up again' {
             $global:Ec2KeysUnitReply = {
                 param($Argv)
                 if ($Argv[0] -eq 'get') {
@@ -288,7 +289,7 @@ Describe 'EC2Keys unit' -Tag 'Unit' {
                 [pscustomobject]@{ Return = $true }
             }
             $out = Get-EC2KeyPair | Remove-EC2KeyPair -Force -PassThru
-            @($global:Ec2KeysUnitCalls | ForEach-Object { $_.Joined }) | Should -Be @('get', 'remove|--id|key-000a|--yes', 'remove|--id|key-000b|--yes')
+            @($global:Ec2KeysUnitCalls | ForEach-Object { $_.Joined }) | Should -Be @('get', 'remove|a|--yes', 'remove|b c|--yes')
             @($out).Count | Should -Be 2
             $out[1].KeyName | Should -BeExactly 'b c'
             $out[1].PSObject.TypeNames[0] | Should -BeExactly 'EC2Keys.RemoveKeyPairResult'
@@ -426,14 +427,40 @@ Describe 'EC2Keys unit' -Tag 'Unit' {
         }
 
         It 'Protect-EC2KeyFile protects each file and supports -WhatIf' {
-            $global:Ec2KeysUnitReply = { param($Argv) [pscustomobject]@{ Files = @([pscustomobject]@{ Path = $Argv[-1]; Before = '0644'; After = '0600'; Changed = $true }) } }
+            $global:Ec2KeysUnitReply = { param($Argv) [pscustomobject]@{ Results = @([pscustomobject]@{ File = $Argv[-1]; Before = '0644'; After = '0600'; Changed = $true }) } }
             $r = Protect-EC2KeyFile -LiteralPath 'a.pem', 'b c.pem'
             @($global:Ec2KeysUnitCalls | ForEach-Object { $_.Joined }) | Should -Be @(
                 ('protect|{0}' -f [System.IO.Path]::Combine($TestDrive, 'a.pem')), ('protect|{0}' -f [System.IO.Path]::Combine($TestDrive, 'b c.pem')))
+            $global:Ec2KeysUnitCalls[0].AcceptPartial | Should -BeTrue
+            @($r).Count | Should -Be 2
             $r[0].PSObject.TypeNames[0] | Should -BeExactly 'EC2Keys.KeyFileProtection'
+            $r[1].Path | Should -BeExactly ([System.IO.Path]::Combine($TestDrive, 'b c.pem'))
+            $r[1].Before | Should -BeExactly '0644'
+            $r[1].After | Should -BeExactly '0600'
+            $r[1].Changed | Should -BeTrue
             $global:Ec2KeysUnitCalls.Clear()
             Protect-EC2KeyFile 'a.pem' -WhatIf
             $global:Ec2KeysUnitCalls.Count | Should -Be 0
+        }
+
+        It 'Protect-EC2KeyFile writes a file that could not be protected as an error naming it, and still outputs the others' {
+            $global:Ec2KeysUnitReply = {
+                param($Argv)
+                if ($Argv[-1] -like '*nope.pem') {
+                    [pscustomobject]@{ Results = @([pscustomobject]@{ File = $Argv[-1]; Error = [pscustomobject]@{ Code = 'Ec2Keys.FileError'; Message = "cannot protect $($Argv[-1]): it does not exist" } }) }
+                } else {
+                    [pscustomobject]@{ Results = @([pscustomobject]@{ File = $Argv[-1]; Before = '0644'; After = '0600'; Changed = $true }) }
+                }
+            }
+            $nope = [System.IO.Path]::Combine($TestDrive, 'nope.pem')
+            $r = Protect-EC2KeyFile -LiteralPath 'nope.pem', 'a.pem' -ErrorAction SilentlyContinue -ErrorVariable ev
+            @($r).Count | Should -Be 1
+            $r.Path | Should -BeExactly ([System.IO.Path]::Combine($TestDrive, 'a.pem'))
+            $ev.Count | Should -Be 1
+            $ev[0].FullyQualifiedErrorId | Should -BeExactly 'Ec2Keys.FileError,Protect-EC2KeyFile'
+            $ev[0].CategoryInfo.Category | Should -Be 'ObjectNotFound'
+            $ev[0].TargetObject | Should -BeExactly $nope
+            $ev[0].Exception.Message | Should -BeExactly "cannot protect ${nope}: it does not exist"
         }
 
         It 'Publish-EC2KeyPair pushes to the regions and splits per-region failures into errors' {
@@ -441,7 +468,7 @@ Describe 'EC2Keys unit' -Tag 'Unit' {
                 param($Argv)
                 [pscustomobject]@{ Results = @(
                         [pscustomobject]@{ Region = 'us-east-1'; KeyPairId = 'key-1'; KeyFingerprint = 'ff' },
-                        [pscustomobject]@{ Region = 'eu-west-1'; Error = [pscustomobject]@{ Code = 'InvalidKeyPair.Duplicate'; Message = 'a different key is named k there' } }) }
+                        [pscustomobject]@{ Region = 'eu-west-1'; Error = [pscustomobject]@{ Code = 'Ec2Keys.KeyMismatch'; Message = 'a different key is registered as k in eu-west-1' } }) }
             }
             $r = Publish-EC2KeyPair 'k' -DestinationRegion us-east-1, eu-west-1 -Region us-west-2 -Force -ErrorAction SilentlyContinue -ErrorVariable ev
             $global:Ec2KeysUnitCalls[0].Joined | Should -BeExactly '--region|us-west-2|push|--regions|us-east-1,eu-west-1|k'
@@ -449,14 +476,46 @@ Describe 'EC2Keys unit' -Tag 'Unit' {
             $r.KeyName | Should -BeExactly 'k'
             $r.PSObject.TypeNames[0] | Should -BeExactly 'EC2Keys.PublishResult'
             $ev.Count | Should -Be 1
-            $ev[0].FullyQualifiedErrorId | Should -BeExactly 'InvalidKeyPair.Duplicate,Publish-EC2KeyPair'
-            $ev[0].CategoryInfo.Category | Should -Be 'ResourceExists'
+            $ev[0].FullyQualifiedErrorId | Should -BeExactly 'Ec2Keys.KeyMismatch,Publish-EC2KeyPair'
+            $ev[0].CategoryInfo.Category | Should -Be 'InvalidResult'
+            $global:Ec2KeysUnitCalls[0].AcceptPartial | Should -BeTrue
             $ev[0].TargetObject | Should -BeExactly 'k (eu-west-1)'
         }
 
         It 'Publish-EC2KeyPair -AllRegions pushes to all' {
             $null = Publish-EC2KeyPair 'k' -AllRegions -Confirm:$false
             $global:Ec2KeysUnitCalls[0].Joined | Should -BeExactly 'push|--regions|all|k'
+        }
+    }
+
+    Context 'Export-EC2PrivateKey' {
+        It 'retrieves by name into the PowerShell location, in the format asked for' {
+            $global:Ec2KeysUnitReply = { param($Argv) [pscustomobject]@{ KeyName = 'stack key'; KeyPairId = 'key-0a'; KeyFingerprint = 'aa'; KeyType = 'rsa'; KeyFile = 'x' } }
+            $r = Export-EC2PrivateKey 'stack key' -KeyFormat ppk -PpkVersion 2 -Region eu-west-1 -EndpointUrl 'http://127.0.0.1:9'
+            $global:Ec2KeysUnitCalls[0].Joined | Should -BeExactly ('--region|eu-west-1|--endpoint-url|http://127.0.0.1:9|retrieve|--format|ppk|--ppk-version|2|--out|{0}|stack key' -f [System.IO.Path]::Combine($TestDrive, 'stack key.ppk'))
+            $r.PSObject.TypeNames[0] | Should -BeExactly 'EC2Keys.KeyPair'
+        }
+
+        It 'retrieves by id, with -Path, -Force and a passphrase that never reaches argv' {
+            $null = Export-EC2PrivateKey -KeyPairId 'key-0123456789abcdef0' -Path 'sub/k.key' -KeyFormat openssh -Force -Passphrase (Secure 'p w')
+            $c = $global:Ec2KeysUnitCalls[0]
+            $c.Joined | Should -BeExactly ('retrieve|--format|openssh|--out|{0}|--force|--id|key-0123456789abcdef0' -f [System.IO.Path]::Combine($TestDrive, 'sub', 'k.key'))
+            Plain $c.NewPassphrase | Should -BeExactly 'p w'
+            $c.Joined | Should -Not -Match 'p w'
+        }
+
+        It 'takes key pairs from the pipeline by name, defaulting the file name to a safe form of it' {
+            $pairs = @([pscustomobject]@{ KeyName = 'a:b'; KeyPairId = 'key-01' }, [pscustomobject]@{ KeyName = 'c'; KeyPairId = 'key-02' })
+            $null = $pairs | Export-EC2PrivateKey -Confirm:$false
+            @($global:Ec2KeysUnitCalls | ForEach-Object { $_.Joined }) | Should -Be @(
+                ('retrieve|--out|{0}|a:b' -f [System.IO.Path]::Combine($TestDrive, 'a_b.pem')),
+                ('retrieve|--out|{0}|c' -f [System.IO.Path]::Combine($TestDrive, 'c.pem')))
+        }
+
+        It 'does nothing with -WhatIf and refuses an id that is not key-…' {
+            Export-EC2PrivateKey 'k' -WhatIf
+            $global:Ec2KeysUnitCalls.Count | Should -Be 0
+            { Export-EC2PrivateKey -KeyPairId 'i-0abc' } | Should -Throw -ErrorId 'ParameterArgumentValidationError,Export-EC2PrivateKey'
         }
     }
 
@@ -476,6 +535,8 @@ Describe 'EC2Keys unit' -Tag 'Unit' {
             @{ Code = 'Ec2Keys.UnsupportedForWindows'; ExitCode = 1; Category = 'InvalidOperation' }
             @{ Code = 'KeyPairLimitExceeded'; ExitCode = 1; Category = 'LimitsExceeded' }
             @{ Code = 'Ec2Keys.KeyMismatch'; ExitCode = 1; Category = 'InvalidResult' }
+            @{ Code = 'Ec2Keys.Interrupted'; ExitCode = 130; Category = 'OperationStopped' }
+            @{ Code = 'Ec2Keys.Cancelled'; ExitCode = 1; Category = 'OperationStopped' }
             @{ Code = 'InvalidKeyPair.SomethingNew'; ExitCode = 1; Category = 'InvalidArgument' }
             @{ Code = 'Some.Future.NotFound'; ExitCode = 1; Category = 'ObjectNotFound' }
             @{ Code = 'Ec2Keys.SomethingElse'; ExitCode = 2; Category = 'InvalidArgument' }
@@ -564,7 +625,8 @@ Describe 'EC2Keys next to AWS.Tools.EC2' -Tag 'Unit', 'Coexistence' {
         Import-Module $script:ModuleManifest -Prefix K -Force
         $cmd = Get-Command Get-KEC2KeyPair -ErrorAction Stop
         $cmd.ModuleName | Should -BeExactly 'EC2Keys'
-        (Get-Command -Module EC2Keys).Count | Should -Be 11
+        (Get-Command -Module EC2Keys).Count | Should -Be ([System.IO.Directory]::GetFiles([System.IO.Path]::Combine($PSScriptRoot, '..', 'Public'), '*.ps1').Count)
+        @(Get-Command -Module EC2Keys | Where-Object { $_.Noun -notlike 'KEC2*' }).Count | Should -Be 0
         Get-EC2KeyPair | Should -BeExactly 'from AWS.Tools.EC2'
         # The gateway still works under the prefix (argument array unchanged).
         Mock -ModuleName EC2Keys Invoke-Ec2KeysCli { $global:Ec2KeysUnitCalls.Add([pscustomobject]@{ Joined = ([string[]]$ArgumentList) -join '|' }) }

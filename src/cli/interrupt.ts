@@ -1,0 +1,81 @@
+// Ctrl-C for the CLI (issue #4), kept apart from io.ts so that the entry (main.ts) loads no
+// crypto or child_process at start: the SIGINT state, the undo hooks, critical sections, and the
+// temp files of writes in flight.
+
+import * as fs from 'node:fs';
+import { Codes, Ec2KeysError } from '../errors.js';
+
+/** Temp files in flight; removed by the SIGINT handler in main.ts. */
+export const pendingTempFiles = new Set<string>();
+
+/**
+ * Ctrl-C (issue #4): the SIGINT handler in main.ts sets `interruption.interrupted`, waits for
+ * the critical sections in flight (a store write and the registration of its undo step are one
+ * section, so no pair is ever created without its rollback hook), runs the undo hooks, removes
+ * temp files and exits 130. Once interrupted, no new critical section starts: the command's
+ * own continuation cannot write a key file or create a pair after its undo has run.
+ */
+export const interruption = { interrupted: false };
+const inflight = new Set<Promise<unknown>>();
+
+/**
+ * Undo steps to run if the user presses Ctrl-C mid-command (e.g. delete a key pair just created
+ * whose key file is not written yet: no orphan pair without its private key).
+ */
+export const interruptHooks = new Set<() => Promise<void>>();
+
+/**
+ * The error behind every exit 130 (cli.md): SIGINT (Ctrl-C, or `kill -INT` without a terminal),
+ * Ctrl-C at a prompt, and a side effect refused once interrupted. One wording, so scripts and the
+ * PowerShell module see the same `Ec2Keys.Interrupted` document whatever path stopped the command.
+ */
+export function interruptedError(hint?: string): Ec2KeysError {
+  return new Ec2KeysError(Codes.Interrupted, 'interrupted by Ctrl-C (SIGINT)', { exitCode: 130, hint });
+}
+
+/** Run a side effect that must either finish whole (with its undo step registered) or not start. */
+export async function critical<T>(fn: () => Promise<T>): Promise<T> {
+  if (interruption.interrupted) throw interruptedError();
+  const p = fn();
+  inflight.add(p);
+  try {
+    return await p;
+  } finally {
+    inflight.delete(p);
+  }
+}
+
+/**
+ * What SIGINT does: stop new side effects, let the running one finish (at most `waitMs`), then
+ * undo. Returns a warning when a section was still running after the wait (its effect unknown).
+ */
+export async function interrupt(waitMs = 5000): Promise<string | undefined> {
+  interruption.interrupted = true;
+  let warning: string | undefined;
+  if (inflight.size > 0) {
+    const settled = Promise.allSettled([...inflight]).then(() => true);
+    const done = await Promise.race([settled, new Promise<false>((r) => setTimeout(() => r(false), waitMs).unref())]);
+    if (!done) warning = 'an operation was still running when ec2keys stopped; check its result (for example with `ec2keys get`)';
+  }
+  await runInterruptHooks(waitMs);
+  cleanupTempFiles();
+  return warning;
+}
+
+export async function runInterruptHooks(timeoutMs = 5000): Promise<void> {
+  const all = Promise.allSettled([...interruptHooks].map((f) => f()));
+  interruptHooks.clear();
+  await Promise.race([all, new Promise((r) => setTimeout(r, timeoutMs).unref())]);
+}
+
+/** Remove the temp files of writes cut short (SIGINT). */
+export function cleanupTempFiles(): void {
+  for (const f of pendingTempFiles) {
+    try {
+      fs.unlinkSync(f);
+    } catch {
+      /* gone */
+    }
+  }
+  pendingTempFiles.clear();
+}
