@@ -13,6 +13,10 @@ export interface Ctx {
   env: NodeJS.ProcessEnv;
   cwd: string;
   platform: NodeJS.Platform;
+  /** The file descriptor behind `stdin` (0 for the process), to spot /dev/stdin and the like given as a file name. */
+  stdinFd?: number;
+  /** Who has read standard input so far ('-', /dev/stdin, …): it is one stream, and a second reader finds it empty. */
+  stdinReader?: string;
 }
 
 let ttyIn: boolean | undefined;
@@ -63,6 +67,7 @@ export function processCtx(): Ctx {
     env: process.env,
     cwd: process.cwd(),
     platform: process.platform,
+    stdinFd: 0,
   };
 }
 

@@ -3,10 +3,11 @@
 
 import * as path from 'node:path';
 import { Option, type Command } from 'commander';
+import { UsageError } from '../errors.js';
 import type { App } from './main.js';
 import { loadPrivateKey } from './keyinput.js';
 import { outputPassphrase } from './passphrase.js';
-import { defaultExtension, parseFormat, parsePpkVersion, precheckTarget, resolveTarget, saveText, serialize } from './save.js';
+import { defaultExtension, parseFormat, ppkVersionFor, precheckTarget, resolveTarget, saveText, serialize } from './save.js';
 
 interface ConvertOpts {
   to: string;
@@ -37,13 +38,16 @@ export function registerConvert(program: Command, app: App): void {
     .action(async (input: string, o: ConvertOpts, cmd: Command) => {
       const g = app.globals(cmd);
       const format = parseFormat(o.to, 'pem');
-      const ppkVersion = parsePpkVersion(o.ppkVersion);
+      const ppkVersion = ppkVersionFor(cmd, o.ppkVersion, format, '--to');
+      if (o.comment !== undefined && format === 'pkcs8') throw noComment(format);
       const k = await loadPrivateKey(app, g, input);
       const stem = input === '-' ? 'key' : path.basename(input).replace(/\.(pem|ppk|key|p8|pk8|der)$/i, '').replace(/\.p8$/i, '');
       const defOut = input === '-' ? '-' : path.join(path.dirname(input), stem + defaultExtension(format, k.key));
       const target = resolveTarget(app.ctx, o.out ?? defOut, stem + defaultExtension(format, k.key), Boolean(o.force));
       precheckTarget(target);
       const passphrase = await outputPassphrase(app.ctx, g, Boolean(o.encrypt));
+      // --to pem writes PKCS#1 for RSA (no comment field) and the OpenSSH format for ED25519.
+      if (o.comment !== undefined && format === 'pem' && k.key.type === 'rsa') throw noComment(format);
       const comment = o.comment ?? k.comment ?? (input === '-' ? undefined : stem);
       const text = await serialize(k.key, format, { passphrase, comment, ppkVersion });
       const to = format === 'ppk' ? `ppk${ppkVersion}` : format;
@@ -56,4 +60,10 @@ export function registerConvert(program: Command, app: App): void {
       const file = await saveText(target, text, app.ctx);
       if (file) app.out.result({ ...res, KeyFile: file }, `wrote ${file} (${to}${passphrase ? ', encrypted' : ''}, owner-only)`);
     });
+}
+
+function noComment(format: string): UsageError {
+  return new UsageError(`--comment applies to OpenSSH and PPK output only: a ${format === 'pem' ? 'PKCS#1 PEM' : 'PKCS#8'} file has no place for a comment`, {
+    hint: 'use --to openssh or --to ppk to keep a comment, or leave out --comment',
+  });
 }

@@ -14,7 +14,7 @@ import { decodeText } from '../keys/text.js';
 import type { ImportKeyPairInput, Tag } from '../store/types.js';
 import { stdinIsTTY } from './context.js';
 import type { App } from './main.js';
-import { readInput, readStream } from './io.js';
+import { readInput, readStdin } from './io.js';
 import { table } from './output.js';
 import { inputPassphrase } from './passphrase.js';
 import { assertStoreEndpoint, collect, openStoreFor, parseTags } from './store.js';
@@ -63,7 +63,7 @@ export function registerImport(program: Command, app: App): void {
       else if (o.publicKeyFile !== undefined) ({ bytes, what } = await readInput(app.ctx, o.publicKeyFile));
       else {
         if (stdinIsTTY(app.ctx)) throw new UsageError('no key given: use --public-key-file FILE, --public-key TEXT, or pipe the key on standard input');
-        bytes = await readStream(app.ctx.stdin, 1024 * 1024 + 1);
+        bytes = await readStdin(app.ctx, 1024 * 1024 + 1, 'the public key (no --public-key-file or --public-key)');
         what = 'standard input';
       }
       // With a passphrase at hand, read (and so check) the whole private key; without one, PPK and
@@ -90,7 +90,7 @@ export function registerImport(program: Command, app: App): void {
 const LINE_KEY = /(?:^|\s)((?:ssh-|ecdsa-sha2-|sk-)\S+\s+AAAA\S*(?:\s.*)?)$/;
 
 async function importBatch(app: App, g: ReturnType<App['globals']>, file: string, platform: Platform, tags: Tag[]): Promise<void> {
-  const bytes = file === '-' ? await readStream(app.ctx.stdin, 64 * 1024 * 1024) : (await readInput(app.ctx, file, 64 * 1024 * 1024)).bytes;
+  const bytes = file === '-' ? await readStdin(app.ctx, 64 * 1024 * 1024) : (await readInput(app.ctx, file, 64 * 1024 * 1024)).bytes;
   // Decoded like key files: Windows PowerShell 5.1 `Get-Content keys.txt > batch.txt` writes UTF-16LE with a BOM.
   const text = decodeText(bytes);
   // A private key file given as the batch list (meant: --public-key-file) would otherwise come

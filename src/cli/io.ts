@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { createRequire } from 'node:module';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { Codes, Ec2KeysError } from '../errors.js';
+import { Codes, Ec2KeysError, UsageError } from '../errors.js';
 import { stdinIsTTY, type Ctx } from './context.js';
 import { pendingTempFiles } from './interrupt.js';
 
@@ -34,13 +34,68 @@ export function fileError(e: unknown, file: string, doing: string): Ec2KeysError
   return new Ec2KeysError(Codes.FileError, `cannot ${doing} ${file}: ${why}`, { target: file });
 }
 
+/**
+ * Standard input is one stream: whoever reads it second finds it empty, and an empty passphrase
+ * or key was reported as a wrong passphrase or a bad key (`convert - --passphrase-file /dev/stdin`
+ * said "BadPassphrase"). `who` names the reader: '-', or the path that is stdin in disguise.
+ */
+export function claimStdin(ctx: Ctx, who: string): void {
+  if (ctx.stdinReader !== undefined) {
+    throw new UsageError(`standard input can be read only once: ${ctx.stdinReader} has read it, so ${who} would find it empty`, {
+      hint: 'save one of them to a file and give that name (a passphrase can also come from EC2KEYS_PASSPHRASE)',
+    });
+  }
+  ctx.stdinReader = who;
+}
+
+/** All of standard input (at most maxBytes + 1 bytes), for `who`. */
+export function readStdin(ctx: Ctx, maxBytes: number, who = "'-'"): Promise<Buffer> {
+  claimStdin(ctx, who);
+  return readStream(ctx.stdin, maxBytes);
+}
+
+/**
+ * The path is the stream on standard input under another name (/dev/stdin, /dev/fd/0,
+ * /proc/self/fd/0, or the pipe itself): a pipe, terminal or socket is read once. A regular file
+ * redirected to stdin is not: opening it by name reads it from the start again.
+ */
+function isStdinStream(ctx: Ctx, p: string): boolean {
+  if (ctx.stdinFd === undefined) return false;
+  try {
+    const named = fs.statSync(p);
+    if (named.isFile()) return false;
+    const input = fs.fstatSync(ctx.stdinFd);
+    return named.dev === input.dev && named.ino === input.ino;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * `file` about to be read by name: when the name is stdin in disguise, claims standard input and
+ * returns its descriptor, to read instead of opening the name (a socket on stdin, as a parent
+ * Node process gives, cannot be opened through /dev/stdin: ENXIO).
+ */
+export function claimIfStdin(ctx: Ctx, file: string, who = file): number | undefined {
+  if (!isStdinStream(ctx, path.resolve(ctx.cwd, file))) return undefined;
+  claimStdin(ctx, who);
+  return ctx.stdinFd;
+}
+
 /** Read a key input: a path, or '-' for standard input. */
 export async function readInput(ctx: Ctx, file: string, maxBytes = 1024 * 1024 + 1): Promise<{ bytes: Buffer; what: string }> {
   if (file === '-') {
     if (stdinIsTTY(ctx)) throw new Ec2KeysError(Codes.Usage, 'standard input is a terminal; pipe the key in or give a file name', { exitCode: 2 });
-    return { bytes: await readStream(ctx.stdin, maxBytes), what: 'standard input' };
+    return { bytes: await readStdin(ctx, maxBytes), what: 'standard input' };
   }
   const p = path.resolve(ctx.cwd, file);
+  if (claimIfStdin(ctx, file) !== undefined) {
+    const bytes = await readStream(ctx.stdin, maxBytes);
+    if (bytes.length > maxBytes) {
+      throw new Ec2KeysError(Codes.InvalidKeyFormat, `${file} is larger than ${maxBytes - 1} bytes; a key file is much smaller`, { target: file });
+    }
+    return { bytes, what: path.basename(file) };
+  }
   try {
     const st = await fs.promises.stat(p);
     if (st.isDirectory()) throw Object.assign(new Error('dir'), { code: 'EISDIR' });
@@ -64,8 +119,11 @@ export async function readInput(ctx: Ctx, file: string, maxBytes = 1024 * 1024 +
  * At most `maxBytes` + 1 bytes of a file (a longer one comes back one byte over the cap, for the
  * caller to refuse): files that are devices or pipes report no size, and /dev/zero never ends.
  */
-export function readBoundedSync(file: string, maxBytes: number): Buffer {
-  const fd = fs.openSync(file, 'r');
+const PAUSE = new Int32Array(new SharedArrayBuffer(4));
+
+export function readBoundedSync(file: string | number, maxBytes: number): Buffer {
+  // A descriptor (standard input) is read, not opened, and stays open.
+  const fd = typeof file === 'number' ? file : fs.openSync(file, 'r');
   try {
     const chunks: Buffer[] = [];
     let n = 0;
@@ -75,7 +133,11 @@ export function readBoundedSync(file: string, maxBytes: number): Buffer {
       try {
         got = fs.readSync(fd, b, 0, b.length, null);
       } catch (e) {
-        if ((e as NodeJS.ErrnoException).code === 'EAGAIN') continue; // a non-blocking pipe with nothing yet
+        // A non-blocking pipe or socket with nothing yet: wait 10 ms rather than spin a core.
+        if ((e as NodeJS.ErrnoException).code === 'EAGAIN') {
+          Atomics.wait(PAUSE, 0, 0, 10);
+          continue;
+        }
         throw e;
       }
       if (got === 0) break;
@@ -84,7 +146,7 @@ export function readBoundedSync(file: string, maxBytes: number): Buffer {
     }
     return Buffer.concat(chunks);
   } finally {
-    fs.closeSync(fd);
+    if (typeof file !== 'number') fs.closeSync(fd);
   }
 }
 

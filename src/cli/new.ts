@@ -15,7 +15,7 @@ import type { GlobalOptions } from './context.js';
 import { critical, interruptHooks } from './interrupt.js';
 import type { App } from './main.js';
 import { outputPassphrase } from './passphrase.js';
-import { defaultExtension, parseFormat, parsePpkVersion, precheckTarget, resolveTarget, safeFileStem, saveText, serialize, type SaveTarget } from './save.js';
+import { defaultExtension, parseFormat, ppkVersionFor, precheckTarget, resolveTarget, safeFileStem, saveText, serialize, type SaveTarget } from './save.js';
 import { assertStoreEndpoint, collect, openStoreFor, parseTags } from './store.js';
 import type { OutputFormat } from '../keys/write.js';
 
@@ -60,7 +60,7 @@ export function registerNew(program: Command, app: App): void {
       if (o.type === 'ed25519' && o.bits) throw new UsageError('--bits applies to RSA keys only (ED25519 keys have a fixed size)');
       assertPlatformAllows(o.type, o.platform, 'create');
       const format = parseFormat(o.format, 'pem');
-      const ppkVersion = parsePpkVersion(o.ppkVersion);
+      const ppkVersion = ppkVersionFor(cmd, o.ppkVersion, format, '--format');
       const tags = parseTags(o.tag);
       const target = resolveTarget(app.ctx, o.out, safeFileStem(name) + defaultExtension(format, { type: o.type }), Boolean(o.force));
       precheckTarget(target, `the key pair ${name} would have no private key`);

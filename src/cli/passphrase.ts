@@ -8,14 +8,15 @@ import { decodeText } from '../keys/text.js';
 import type { PassphraseSource } from '../keys/types.js';
 import { stdinIsTTY, type Ctx, type GlobalOptions } from './context.js';
 import { interruptedError } from './interrupt.js';
-import { fileError, readBoundedSync } from './io.js';
+import { claimIfStdin, fileError, readBoundedSync } from './io.js';
 
 /** First line of a passphrase file, without its line ending. An empty file is an empty passphrase. */
-export function readPassphraseFile(ctx: Ctx, file: string): string {
+export function readPassphraseFile(ctx: Ctx, file: string, flag: string): string {
+  const stdinFd = claimIfStdin(ctx, file, `${flag} ${file}`);
   let text: string;
   try {
     // Bounded: the "file" may be a device or a pipe (/dev/stdin, <(…), or /dev/zero by mistake).
-    const buf = readBoundedSync(path.resolve(ctx.cwd, file), 64 * 1024);
+    const buf = readBoundedSync(stdinFd ?? path.resolve(ctx.cwd, file), 64 * 1024);
     if (buf.length > 64 * 1024) throw new Ec2KeysError(Codes.Usage, `${file} is too large for a passphrase file (more than 64 KiB)`, { exitCode: 2 });
     // Decoded like key files: Windows PowerShell 5.1 `'secret' > pass.txt` writes UTF-16LE with a
     // BOM and CRLF, which read as UTF-8 would be a wrong passphrase.
@@ -36,7 +37,7 @@ export function inputPassphrase(ctx: Ctx, g: GlobalOptions): PassphraseSource {
   if (g.passphraseFile !== undefined) {
     const file = g.passphraseFile;
     let cached: string | undefined;
-    return { get: async () => (cached ??= readPassphraseFile(ctx, file)) };
+    return { get: async () => (cached ??= readPassphraseFile(ctx, file, '--passphrase-file')) };
   }
   // An empty variable counts as not set (a wrapper that clears it must not mean "the empty passphrase").
   if (ctx.env.EC2KEYS_PASSPHRASE) {
@@ -64,7 +65,7 @@ export function inputPassphrase(ctx: Ctx, g: GlobalOptions): PassphraseSource {
 export async function outputPassphrase(ctx: Ctx, g: GlobalOptions, encrypt: boolean): Promise<string | undefined> {
   if (g.newPassphraseFile !== undefined) {
     const file = g.newPassphraseFile;
-    const given = readPassphraseFile(ctx, file);
+    const given = readPassphraseFile(ctx, file, '--new-passphrase-file');
     if (given === '') {
       throw new UsageError(
         encrypt

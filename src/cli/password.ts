@@ -8,8 +8,9 @@ import { decodeText } from '../keys/text.js';
 import { decryptPassword, passwordNotReady } from '../password/decrypt.js';
 import { stdinIsTTY } from './context.js';
 import type { App } from './main.js';
-import { readInput, readStream } from './io.js';
+import { readInput, readStdin } from './io.js';
 import { loadPrivateKey } from './keyinput.js';
+import { givenOption } from './save.js';
 import { assertEndpointUrl } from './store.js';
 
 interface PasswordOpts {
@@ -44,6 +45,7 @@ export function registerPassword(program: Command, app: App): void {
       const sources = [o.data !== undefined, o.dataFile !== undefined, o.instanceId !== undefined].filter(Boolean).length;
       if (sources > 1) throw new UsageError('give only one of --data, --data-file and --instance-id');
       if (o.wait && !o.instanceId) throw new UsageError('--wait needs --instance-id');
+      if (!o.wait && givenOption(cmd, 'timeout')) throw new UsageError('--timeout applies with --wait only: without it, the password data is fetched once', { hint: 'add --wait to poll until the password is ready, or leave out --timeout' });
       // Standard input is one stream: read as the password data first, nothing was left for the
       // key (`--data-file - --key -` said "InvalidKey.Format: standard input is empty").
       if (o.key === '-' && (o.dataFile === '-' || sources === 0)) {
@@ -64,7 +66,7 @@ export function registerPassword(program: Command, app: App): void {
         if (stdinIsTTY(app.ctx)) {
           throw new UsageError('no password data: give --data, --data-file, --instance-id, or pipe it on standard input');
         }
-        data = decodeText(await readStream(app.ctx.stdin, 64 * 1024));
+        data = decodeText(await readStdin(app.ctx, 64 * 1024, 'the password data (no --data, --data-file or --instance-id)'));
       }
       if (data.trim() === '') throw passwordNotReady(o.instanceId);
       const k = await loadPrivateKey(app, g, o.key!);

@@ -9,7 +9,7 @@ import { readPrivateKey } from '../keys/detect.js';
 import { createdFingerprint, importedFingerprint, matchesFingerprint } from '../keys/fingerprint.js';
 import type { App } from './main.js';
 import { outputPassphrase } from './passphrase.js';
-import { defaultExtension, parseFormat, parsePpkVersion, precheckTarget, resolveTarget, safeFileStem, saveText, serialize } from './save.js';
+import { defaultExtension, parseFormat, ppkVersionFor, precheckTarget, resolveTarget, safeFileStem, saveText, serialize } from './save.js';
 import { assertEndpointUrl, regionFor } from './store.js';
 
 interface RetrieveOpts {
@@ -39,7 +39,7 @@ export function registerRetrieve(program: Command, app: App): void {
       assertEndpointUrl(g); // EC2 and SSM, whatever --store says
       if ((name === undefined) === (o.id === undefined)) throw new UsageError('give a key pair name or --id, not both and not neither');
       const format = parseFormat(o.format, 'pem');
-      const ppkVersion = parsePpkVersion(o.ppkVersion);
+      const ppkVersion = ppkVersionFor(cmd, o.ppkVersion, format, '--format');
       const { Ec2Store } = await import('../store/ec2.js');
       const { retrieveSsmParameter, keyPairParameterName } = await import('../store/ssm.js');
       const ec2 = await Ec2Store.open({ region: await regionFor(g, 'ec2'), profile: g.profile, endpointUrl: g.endpointUrl });

@@ -4,6 +4,7 @@
 
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import type { Command } from 'commander';
 import { Codes, Ec2KeysError, UsageError } from '../errors.js';
 import type { PrivateKey } from '../keys/model.js';
 import { defaultExtension, OUTPUT_FORMATS, writePrivateKey, type OutputFormat } from '../keys/write.js';
@@ -21,6 +22,26 @@ export function parsePpkVersion(s: string | undefined): 2 | 3 {
   if (s === undefined || s === '3') return 3;
   if (s === '2') return 2;
   throw new UsageError(`--ppk-version must be 2 or 3, saw "${s}"`);
+}
+
+/**
+ * True when the user gave the option (command line or environment), not when only its default
+ * is in force: an option that cannot apply is a usage error (age: each conflicting flag pair has
+ * its own error), never silently ignored.
+ */
+export function givenOption(cmd: Command, key: string): boolean {
+  const src = cmd.getOptionValueSource(key);
+  return src !== undefined && src !== 'default';
+}
+
+/** --ppk-version for a key written in another format: `--ppk-version 2` with pem output wrote PEM. */
+export function ppkVersionFor(cmd: Command, value: string | undefined, format: OutputFormat, formatFlag: string): 2 | 3 {
+  if (format !== 'ppk' && givenOption(cmd, 'ppkVersion')) {
+    throw new UsageError(`--ppk-version applies to PPK output only, and the key would be written as ${format}`, {
+      hint: `add ${formatFlag} ppk, or leave out --ppk-version`,
+    });
+  }
+  return parsePpkVersion(value);
 }
 
 /**

@@ -614,6 +614,71 @@ describe.concurrent('usage errors exit 2', () => {
   });
 });
 
+describe.concurrent('an option that cannot apply is a usage error, never silently ignored', () => {
+  it('--ppk-version without PPK output, --comment where the format has none, --timeout without --wait: exit 2, nothing written, no pair created', async () => {
+    const home = path.join(D, 'inapplicable-home');
+    const env = { EC2KEYS_HOME: home };
+    const out = (n: string) => file(`inapplicable-${n}`);
+    const [newPpk, convPpk, convP8, convPem, pw, retrieve] = await Promise.all([
+      cli(['new', 'inapplicable', '--ppk-version', '2', '--out', out('new.pem')], { env }),
+      cli(['convert', F.pem, '--to', 'pem', '--ppk-version', '2', '--out', out('conv.pem')]),
+      cli(['convert', F.pem, '--to', 'pkcs8', '--comment', 'c', '--out', out('conv.p8')]),
+      cli(['convert', F.pem, '--to', 'pem', '--comment', 'c', '--out', out('conv2.pem')]),
+      cli(['password', '--key', F.pem, '--data', BLOB, '--timeout', '5']),
+      cli(['--store', 'ec2', '--endpoint-url', 'http://127.0.0.1:9', 'retrieve', 'x', '--format', 'openssh', '--ppk-version', '2', '--out', out('r.key')]),
+    ]);
+    const first = (r: CliResult) => r.stderr.split('\n')[0];
+    for (const r of [newPpk, convPpk, convP8, convPem, pw, retrieve]) {
+      expectError(r, 'Ec2Keys.Usage', 2);
+      expect(r.stdout).toBe('');
+    }
+    expect(first(newPpk)).toBe('ec2keys: Ec2Keys.Usage: --ppk-version applies to PPK output only, and the key would be written as pem');
+    expect(newPpk.stderr).toContain('hint: add --format ppk, or leave out --ppk-version');
+    expect(convPpk.stderr).toContain('hint: add --to ppk, or leave out --ppk-version');
+    expect(first(retrieve)).toBe('ec2keys: Ec2Keys.Usage: --ppk-version applies to PPK output only, and the key would be written as openssh');
+    expect(first(convP8)).toBe('ec2keys: Ec2Keys.Usage: --comment applies to OpenSSH and PPK output only: a PKCS#8 file has no place for a comment');
+    expect(first(convPem)).toBe('ec2keys: Ec2Keys.Usage: --comment applies to OpenSSH and PPK output only: a PKCS#1 PEM file has no place for a comment');
+    expect(first(pw)).toBe('ec2keys: Ec2Keys.Usage: --timeout applies with --wait only: without it, the password data is fetched once');
+    for (const n of ['new.pem', 'conv.pem', 'conv.p8', 'conv2.pem', 'r.key']) expect(fs.existsSync(out(n)), n).toBe(false);
+    // The refused `new` created no pair.
+    const list = await cli(['--json', 'get'], { env });
+    expect(JSON.parse(list.stdout).KeyPairs).toEqual([]);
+  });
+
+  it('where they apply they still work: --ppk-version with ppk, --comment on an ED25519 key with --to pem (written as OpenSSH); --timeout with --wait: store-commands.test.ts', async () => {
+    const [ppk2, edPem] = await Promise.all([
+      cli(['convert', F.pem, '--to', 'ppk', '--ppk-version', '2', '--out', file('applies.ppk')]),
+      cli(['convert', F.ed, '--to', 'pem', '--comment', 'edc', '--out', file('applies-ed.pem')]),
+    ]);
+    expect(ppk2.code, ppk2.stderr).toBe(0);
+    expect(fs.readFileSync(file('applies.ppk'), 'utf8')).toMatch(/^PuTTY-User-Key-File-2: ssh-rsa/);
+    expect(edPem.code, edPem.stderr).toBe(0);
+    expect(tool('ssh-keygen', ['-y', '-f', file('applies-ed.pem')]).toString('utf8').trim()).toMatch(/^ssh-ed25519 \S+ edc$/);
+  });
+});
+
+describe.concurrent('standard input is read once', () => {
+  it('the key on - and --passphrase-file /dev/stdin: a usage error naming both (it said BadPassphrase); the passphrase alone on /dev/stdin works', async () => {
+    const key = fs.readFileSync(F.pemEnc);
+    const [both, alias, alone, aloneNew] = await Promise.all([
+      cli(['convert', '-', '--to', 'pkcs8', '--passphrase-file', '/dev/stdin', '--out', file('once-a.p8')], { input: key }),
+      cli(['fingerprint', '/dev/stdin', '--passphrase-file', '/dev/fd/0'], { input: key }),
+      cli(['convert', F.pemEnc, '--to', 'pkcs8', '--passphrase-file', '/dev/stdin', '--out', file('once-b.p8')], { input: PW + '\n' }),
+      cli(['convert', F.pem, '--to', 'openssh', '--new-passphrase-file', '/dev/stdin', '--out', file('once-c.key')], { input: NEW_PW + '\n' }),
+    ]);
+    expectError(both, 'Ec2Keys.Usage', 2);
+    expect(both.stderr.split('\n')[0]).toBe("ec2keys: Ec2Keys.Usage: standard input can be read only once: '-' has read it, so --passphrase-file /dev/stdin would find it empty");
+    expect(both.stderr).toContain('hint: save one of them to a file');
+    expect(fs.existsSync(file('once-a.p8'))).toBe(false);
+    expectError(alias, 'Ec2Keys.Usage', 2);
+    expect(alias.stderr).toContain('/dev/stdin has read it, so --passphrase-file /dev/fd/0 would find it empty');
+    expect(alone.code, alone.stderr).toBe(0);
+    expect(tool('openssl', ['pkey', '-in', file('once-b.p8'), '-noout', '-text']).toString('utf8')).toContain('Private-Key: (2048 bit');
+    expect(aloneNew.code, aloneNew.stderr).toBe(0);
+    expect(tool('ssh-keygen', ['-y', '-P', NEW_PW, '-f', file('once-c.key')]).toString('utf8')).toMatch(/^ssh-rsa /);
+  });
+});
+
 describe.concurrent('commander\'s usage messages in our style', () => {
   it('lower case after the code, no closing period (style.md)', async () => {
     const [many, bits, to] = await Promise.all([
