@@ -49,4 +49,13 @@ if [ "$fresh" = 1 ] || [ ! -f "$marker" ]; then
   touch "$marker"
   log "prefix ready (Windows 10)"
 fi
+# Wine links the Windows user's Desktop, Documents, Downloads… to the Unix $HOME: a test that
+# saves to the default folder (Documents\EC2Keys) would write into the real home folder. Make
+# them folders of the prefix's own (each time: prefixes made before this step had the links).
+for d in "$prefix"/drive_c/users/*/; do
+  [ "$(basename "$d")" = Public ] && continue
+  for link in "$d"*; do
+    if [ -L "$link" ]; then rm -f "$link" && mkdir -p "$link"; fi
+  done
+done
 echo "$prefix"

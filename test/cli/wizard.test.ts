@@ -6,101 +6,15 @@
 //
 // Robust on a loaded machine: every step waits for the text it expects (polling, generous
 // timeout) instead of sleeping, and keys are only sent once the prompt they answer is drawn.
-import { execFileSync, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { BIN, cleanEnv, runCli } from '../helpers/cli.js';
+import { BIN, runCli } from '../helpers/cli.js';
+import { Term } from '../helpers/term.js';
 import { FAKE_AWS_ENV, startMoto } from '../helpers/moto.js';
 import { hasTool, opensslEncryptPassword, opensslGenRsa, tmpDir, tool } from '../helpers/tools.js';
 
 const HAVE_TMUX = hasTool('tmux');
-const STEP_MS = 45_000;
-
-/** One program on its own tmux server (own socket in its temp folder: no interference with other tests or users). */
-class Term {
-  private readonly sock: string;
-  private readonly rcFile: string;
-  private closed = false;
-
-  private constructor(readonly dir: string) {
-    this.rcFile = path.join(dir, '.rc');
-    this.sock = path.join(dir, 'tmux.sock');
-  }
-
-  static start(args: string[], o: { cwd: string; env: Record<string, string | undefined> }): Term {
-    const t = new Term(tmpDir('ec2keys-tty-'));
-    const quoted = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
-    const script = path.join(t.dir, 'run.sh');
-    fs.writeFileSync(
-      script,
-      `cd ${quoted(o.cwd)} || exit 1\n${quoted(process.execPath)} ${quoted(BIN)} ${args.map(quoted).join(' ')}\n` +
-        `rc=$?\necho $rc > ${quoted(t.rcFile)}\necho "[exit $rc]"\nexec sleep 600\n`,
-    );
-    const env = cleanEnv({ ...o.env, TMUX: undefined, TERM: 'xterm-256color' });
-    execFileSync('tmux', ['-S', t.sock, '-f', '/dev/null', 'new-session', '-d', '-x', '200', '-y', '50', '-s', 'w', `sh ${quoted(script)}`], { env, stdio: 'ignore' });
-    return t;
-  }
-
-  private tmux(args: string[]): string {
-    return execFileSync('tmux', ['-S', this.sock, ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-  }
-
-  /** Whole screen plus scrollback, wrapped lines joined. */
-  screen(): string {
-    return this.tmux(['capture-pane', '-p', '-J', '-S', '-', '-t', 'w']);
-  }
-
-  count(text: string): number {
-    return this.screen().split(text).length - 1;
-  }
-
-  keys(...k: string[]): void {
-    this.tmux(['send-keys', '-t', 'w', ...k]);
-  }
-
-  type(text: string): void {
-    this.tmux(['send-keys', '-t', 'w', '-l', '--', text]);
-  }
-
-  /** Wait until `text` is on the screen at least `times` times. */
-  async waitFor(text: string, times = 1): Promise<string> {
-    const end = Date.now() + STEP_MS;
-    let s = '';
-    for (;;) {
-      s = this.screen();
-      if (s.split(text).length - 1 >= times) return s;
-      if (Date.now() > end) throw new Error(`timed out waiting for ${JSON.stringify(text)}; screen:\n${s}`);
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  }
-
-  /** Send keys, then wait for one more occurrence of `text` than there was before. */
-  async step(send: () => void, text: string): Promise<string> {
-    const n = this.count(text);
-    send();
-    return this.waitFor(text, n + 1);
-  }
-
-  async exitCode(): Promise<number> {
-    const end = Date.now() + STEP_MS;
-    for (;;) {
-      if (fs.existsSync(this.rcFile)) {
-        const t = fs.readFileSync(this.rcFile, 'utf8').trim();
-        if (t !== '') return Number(t);
-      }
-      if (Date.now() > end) throw new Error(`the program did not exit; screen:\n${this.screen()}`);
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  }
-
-  close(): void {
-    if (this.closed) return;
-    this.closed = true;
-    spawnSync('tmux', ['-S', this.sock, 'kill-server'], { stdio: 'ignore' });
-    fs.rmSync(this.dir, { recursive: true, force: true });
-  }
-}
 
 const terms: Term[] = [];
 let ROOT = '';
@@ -124,7 +38,7 @@ function user(name: string) {
 }
 
 function start(u: ReturnType<typeof user>, args: string[] = [], env: Record<string, string | undefined> = {}): Term {
-  const t = Term.start(args, { cwd: u.cwd, env: { ...u.env, ...env } });
+  const t = Term.start([process.execPath, BIN, ...args], { cwd: u.cwd, env: { ...u.env, ...env } });
   terms.push(t);
   return t;
 }

@@ -14,10 +14,12 @@
 // working Node 22 SEA for win-x64, not every Windows behaviour.
 import { execFileSync, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import * as ResEdit from 'resedit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hasStack } from '../helpers/cli.js';
+import { Term } from '../helpers/term.js';
 import { opensslEncryptPassword, opensslGenRsa, tool } from '../helpers/tools.js';
 import {
   CORPUS, EMBEDDED_NODE, PKG_VERSION, ROOT, SEA_FUSE, WIN_EXE, corpusSample, exeGate, pool, manifest, motoEnv, normalize, runNpm, runWine,
@@ -406,6 +408,91 @@ if (gate.mode === 'fail') {
         fs.rmSync(d, { recursive: true, force: true });
       }
     }, SLOW);
+
+    it('the wizard of the double-clicked exe, in a real terminal (tmux) under Wine: create an encrypted PPK in Documents\\EC2Keys, then decrypt the Windows password with it', async () => {
+      // What a double-click gives: no arguments, a console. Wine's console redraws lines in
+      // pieces, so each step waits for the next prompt's text, never for a count of lines.
+      const docs = path.join(prefix, 'drive_c', 'users', os.userInfo().username, 'Documents', 'EC2Keys');
+      const reg = tmp('ec2keys-wine-wizard-reg-');
+      const cwd = tmp('ec2keys-wine-wizard-cwd-');
+      const name = `wiz-${process.pid}`;
+      fs.rmSync(docs, { recursive: true, force: true });
+      const t = Term.start(['wine', exe], {
+        cwd,
+        stepMs: 120_000,
+        flat: true,
+        env: { WINEPREFIX: prefix, WINEDEBUG: '-all', WINEDLLOVERRIDES: 'mscoree,mshtml=', EC2KEYS_HOME: reg, AWS_REGION: 'eu-west-1', HOME: home },
+      });
+      // Wine's console (not Windows): after some select prompts, the keys sent next are swallowed
+      // up to and including an Enter, as if a line-mode console read were still pending. So a
+      // step whose next prompt does not come is sent once more; how often is counted below.
+      let resent = 0;
+      const press = async (send: () => void, next: string) => {
+        const n = t.count(next);
+        for (let i = 0; i < 3; i++) {
+          send();
+          const s = await t.poll(next, n + 1, 10_000);
+          if (s !== undefined) {
+            await new Promise((r) => setTimeout(r, 1000)); // the prompt drawn is not yet reading
+            return s;
+          }
+          resent++;
+        }
+        throw new Error(`no ${JSON.stringify(next)} after three tries; screen:\n${t.screen()}`);
+      };
+      try {
+        await t.waitFor('What do you want to do?');
+        await press(() => t.keys('Enter'), 'Where do your key pairs live?');
+        await press(() => t.keys('Enter'), 'Name of the new key pair:');
+        t.type(name);
+        await t.waitFor(name);
+        await press(() => t.keys('Enter'), 'Which instances will use this key pair?');
+        await press(() => t.keys('Enter'), 'Key size:');
+        await press(() => t.keys('Enter'), 'File format:');
+        await press(() => t.keys('Down', 'Enter'), 'Protect'); // PuTTY (.ppk, version 3)
+        const s = await press(() => t.keys('y', 'Enter'), 'Save the private key as:');
+        await t.waitFor('Documents\\EC2Keys');
+        await press(() => t.keys('Enter'), 'New passphrase');
+        t.type('wine pass');
+        await press(() => t.keys('Enter'), 'Same passphrase again');
+        t.type('wine pass');
+        await press(() => t.keys('Enter'), 'Press Enter to close');
+        expect(s).toContain('C:\\users\\');
+        const ppk = path.join(docs, `${name}.ppk`);
+        expect(fs.readFileSync(ppk, 'utf8')).toMatch(/^PuTTY-User-Key-File-3: ssh-rsa\r?\nEncryption: aes256-cbc/);
+        // puttygen opens it with the passphrase; the npm CLI finds the pair the exe recorded.
+        const pwFile = path.join(cwd, '..', `${path.basename(cwd)}-pw`);
+        fs.writeFileSync(pwFile, 'wine pass\n');
+        const pem = path.join(reg, 'plain.pem');
+        const emptyFile = `${pwFile}-empty`;
+        fs.writeFileSync(emptyFile, '');
+        tool('puttygen', [ppk, '--old-passphrase', pwFile, '--new-passphrase', emptyFile, '-O', 'private-openssh', '-o', pem]);
+        for (const f of [pwFile, emptyFile]) fs.rmSync(f);
+        const pairs = JSON.parse((await runNpm(['--home', reg, '--region', 'eu-west-1', 'get', '--json'], { home })).stdout).KeyPairs;
+        expect(pairs.map((k: { KeyName: string }) => k.KeyName)).toEqual([name]);
+        const der = tool('openssl', ['pkcs8', '-topk8', '-nocrypt', '-outform', 'DER', '-in', pem]);
+        expect(pairs[0].KeyFingerprint).toBe(execFileSync('openssl', ['sha1', '-c'], { input: der }).toString().trim().split(' ').pop());
+
+        // Back to the menu: the Windows password from a pasted blob, with that key (found in Documents\EC2Keys).
+        const blob = opensslEncryptPassword(pem, PASSWORD);
+        await press(() => t.keys('Down', 'Enter'), 'What do you want to do?');
+        await press(() => t.keys('Down', 'Down', 'Down', 'Down', 'Enter'), 'Key file of the key pair');
+        await press(() => t.keys('Enter'), 'Where is the encrypted password?'); // the only key file found: the one just made
+        await press(() => t.keys('Enter'), 'Password data');
+        t.type(blob);
+        await press(() => t.keys('Enter'), `Passphrase for ${name}.ppk`);
+        t.type('wine pass');
+        const shown = await press(() => t.keys('Enter'), 'Press Enter to close');
+        expect(shown.replace(/\s+/g, ' ')).toContain(`Windows Administrator password: ${PASSWORD}`);
+        expect(shown).not.toContain('wine pass'); // typed hidden
+        t.keys('Enter');
+        expect(await t.exitCode()).toBe(0);
+        console.log(`wine wizard: ${resent} step(s) sent twice (Wine's console swallowed the keys)`);
+      } finally {
+        t.close();
+        for (const d of [docs, reg, cwd]) fs.rmSync(d, { recursive: true, force: true });
+      }
+    }, 600_000);
 
     it('signing path: osslsigncode sign with a self-signed certificate verifies ok, and the signed exe runs', async () => {
       const key = path.join(sign, 'sign.key');
