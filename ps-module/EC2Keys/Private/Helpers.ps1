@@ -214,6 +214,15 @@ function Get-Ec2KeysKeyFileArgument {
     if ($out.Count) { '--out'; $out[0] }
 }
 
+function Assert-Ec2KeysParameterApplies {
+    # A parameter that cannot apply is an error, never ignored: the executable's rule (a usage
+    # error, exit 2), said here with the parameter names the user typed, before anything runs.
+    param([System.Management.Automation.PSCmdlet] $Cmdlet, [bool] $Applies, [string] $Message)
+    if ($Applies) { return }
+    $ex = [System.ArgumentException]::new($Message)
+    $Cmdlet.ThrowTerminatingError([System.Management.Automation.ErrorRecord]::new($ex, 'Ec2Keys.Usage', 'InvalidArgument', $null))
+}
+
 function Get-Ec2KeysOptionValue {
     # `--opt value`, or `--opt=value` when the value starts with '-' (a PEM "-----BEGIN" block),
     # which an option parser could otherwise take for another option.

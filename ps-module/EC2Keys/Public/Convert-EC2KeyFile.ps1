@@ -107,6 +107,10 @@ function Convert-EC2KeyFile {
     )
 
     process {
+        Assert-Ec2KeysParameterApplies $PSCmdlet (-not $PSBoundParameters.ContainsKey('PpkVersion') -or $To -eq 'ppk') `
+            "-PpkVersion applies to PuTTY keys only: use -To ppk, or leave out -PpkVersion"
+        Assert-Ec2KeysParameterApplies $PSCmdlet (-not $PSBoundParameters.ContainsKey('Comment') -or $To -ne 'pkcs8') `
+            "-Comment applies to OpenSSH and PuTTY keys: a PKCS#8 file has no place for a comment"
         $files = @(Resolve-Ec2KeysPath -Cmdlet $PSCmdlet -Path $Path -LiteralPath $LiteralPath)
         if ($Destination -and $files.Count -gt 1) {
             $ex = [System.ArgumentException]::new("-Destination names one file but $($files.Count) key files were given")

@@ -111,6 +111,8 @@ function Export-EC2PrivateKey {
     }
 
     process {
+        Assert-Ec2KeysParameterApplies $PSCmdlet (-not $PSBoundParameters.ContainsKey('PpkVersion') -or $KeyFormat -eq 'ppk') `
+            "-PpkVersion applies to PuTTY keys only: add -KeyFormat ppk, or leave out -PpkVersion"
         # A pipeline object from Get-EC2KeyPair carries both; binding picks the Name set, which is
         # what the user sees. The id set is for callers that only have the id.
         $argv = @(Get-Ec2KeysGlobalArgument -BoundParameters $PSBoundParameters) + @('retrieve')

@@ -134,6 +134,8 @@ function Get-EC2PasswordData {
     )
 
     process {
+        Assert-Ec2KeysParameterApplies $PSCmdlet (-not $PSBoundParameters.ContainsKey('TimeoutSec') -or $Wait) `
+            "-TimeoutSec applies with -Wait only: without it, the password data is fetched once"
         $key = @(Resolve-Ec2KeysPath -Cmdlet $PSCmdlet -LiteralPath $PemFile)
         if (-not $key.Count) { return }
         $argv = @(Get-Ec2KeysGlobalArgument -BoundParameters $PSBoundParameters) + @('password')

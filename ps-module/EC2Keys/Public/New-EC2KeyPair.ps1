@@ -154,6 +154,10 @@ function New-EC2KeyPair {
     }
 
     process {
+        Assert-Ec2KeysParameterApplies $PSCmdlet (-not $PSBoundParameters.ContainsKey('PpkVersion') -or $KeyFormat -eq 'ppk') `
+            "-PpkVersion applies to PuTTY keys only: add -KeyFormat ppk, or leave out -PpkVersion"
+        Assert-Ec2KeysParameterApplies $PSCmdlet (-not $PSBoundParameters.ContainsKey('KeySize') -or $KeyType -ne 'ed25519') `
+            "-KeySize applies to RSA keys only: ED25519 keys have a fixed size"
         $argv = @(Get-Ec2KeysGlobalArgument -BoundParameters $PSBoundParameters) + @('new')
         if ($KeyType) { $argv += @('--type', $KeyType) }
         if ($KeySize) { $argv += @('--bits', [string]$KeySize) }

@@ -60,12 +60,31 @@ Describe 'EC2Keys unit' -Tag 'Unit' {
         }
 
         It 'maps every parameter to its option' {
-            $null = New-EC2KeyPair -KeyName 'k' -KeyType ed25519 -KeySize 3072 -KeyFormat openssh -PpkVersion 2 -Platform linux `
+            $null = New-EC2KeyPair -KeyName 'k' -KeyType rsa -KeySize 3072 -KeyFormat ppk -PpkVersion 2 -Platform linux `
                 -Tag @{ b = '2'; a = '1' } -Path 'sub/k.key' -Force -Region eu-west-1 -ProfileName prof -EndpointUrl 'http://127.0.0.1:5000' -Store ec2
             $global:Ec2KeysUnitCalls[0].Joined | Should -BeExactly (@(
                     '--store', 'ec2', '--region', 'eu-west-1', '--profile', 'prof', '--endpoint-url', 'http://127.0.0.1:5000',
-                    'new', '--type', 'ed25519', '--bits', '3072', '--format', 'openssh', '--ppk-version', '2', '--platform', 'linux',
+                    'new', '--type', 'rsa', '--bits', '3072', '--format', 'ppk', '--ppk-version', '2', '--platform', 'linux',
                     '--tag', 'a=1', '--tag', 'b=2', '--out', [System.IO.Path]::Combine($TestDrive, 'sub', 'k.key'), '--force', 'k') -join '|')
+        }
+
+        It 'refuses a parameter that cannot apply, in PowerShell terms, before the executable runs' -ForEach @(
+            @{ Call = { New-EC2KeyPair 'k' -PpkVersion 2 }; Text = '-PpkVersion applies to PuTTY keys only' }
+            @{ Call = { New-EC2KeyPair 'k' -KeyFormat openssh -PpkVersion 2 }; Text = '-PpkVersion applies to PuTTY keys only' }
+            @{ Call = { New-EC2KeyPair 'k' -KeyType ed25519 -KeySize 4096 -Platform linux }; Text = '-KeySize applies to RSA keys only' }
+            @{ Call = { Export-EC2PrivateKey 'k' -KeyFormat pem -PpkVersion 2 }; Text = '-PpkVersion applies to PuTTY keys only' }
+            @{ Call = { Get-EC2PasswordData -InstanceId i-0abc -PemFile 'k.pem' -TimeoutSec 60 }; Text = '-TimeoutSec applies with -Wait only' }
+            @{ Call = { Convert-EC2KeyFile -LiteralPath 'k.pem' -To openssh -PpkVersion 2 }; Text = '-PpkVersion applies to PuTTY keys only' }
+            @{ Call = { Convert-EC2KeyFile -LiteralPath 'k.pem' -To pkcs8 -Comment 'c' }; Text = '-Comment applies to OpenSSH and PuTTY keys' }
+        ) {
+            [System.IO.File]::WriteAllText([System.IO.Path]::Combine($TestDrive, 'k.pem'), 'k')
+            $err = $null
+            try { & $Call } catch { $err = $_ }
+            $err | Should -Not -BeNullOrEmpty
+            $err.FullyQualifiedErrorId | Should -Match '^Ec2Keys\.Usage,'
+            $err.CategoryInfo.Category | Should -Be 'InvalidArgument'
+            $err.Exception.Message | Should -BeLike "$Text*"
+            $global:Ec2KeysUnitCalls.Count | Should -Be 0
         }
 
         It 'uses the extension of the key format for the default file' {
