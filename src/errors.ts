@@ -116,3 +116,6 @@ export function passphraseRequired(what: string): Ec2KeysError {
     hint: 'give it with --passphrase-file FILE or the EC2KEYS_PASSPHRASE environment variable, or run on a terminal to be asked',
   });
 }
+
+/** How an endpoint URL that is not one is told, for ours (--endpoint-url) and the SDK's (AWS_ENDPOINT_URL…) alike. */
+export const NEEDS_HTTP_URL = 'it needs an http:// or https:// URL, like https://ec2.us-east-1.amazonaws.com or http://127.0.0.1:5000';

@@ -2,7 +2,7 @@
 // shared by the store commands (--tag, --filter).
 
 import type { Command } from 'commander';
-import { UsageError } from '../errors.js';
+import { NEEDS_HTTP_URL, UsageError } from '../errors.js';
 import { openStore } from '../store/index.js';
 import { resolveRegion } from '../store/region.js';
 import type { Filter, KeyPairStore, Tag } from '../store/types.js';
@@ -45,7 +45,7 @@ export function assertEndpointUrl(g: GlobalOptions): void {
     }
   }
   if (ok) return;
-  throw new UsageError(`${from} is ${v === '' ? 'empty' : `"${v}"`}; it needs an http:// or https:// URL, like https://ec2.us-east-1.amazonaws.com or http://127.0.0.1:5000`, {
+  throw new UsageError(`${from} is ${v === '' ? 'empty' : `"${v}"`}; ${NEEDS_HTTP_URL}`, {
     hint: from === '--endpoint-url'
       ? 'give the scheme and host (--endpoint-url http://HOST:PORT), or leave --endpoint-url out to use the region\'s own EC2 endpoint'
       : 'fix EC2KEYS_ENDPOINT_URL (scheme and host, like http://HOST:PORT), or unset it to use the region\'s own EC2 endpoint',

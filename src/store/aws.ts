@@ -12,7 +12,7 @@
 // EC2KEYS_CONNECT_TIMEOUT / EC2KEYS_READ_TIMEOUT (seconds, like the AWS CLI's --cli-connect-timeout
 // and --cli-read-timeout) change them, for slow links, and for the fault tests.
 
-import { Codes, Ec2KeysError } from '../errors.js';
+import { Codes, Ec2KeysError, NEEDS_HTTP_URL } from '../errors.js';
 import type { Ec2StoreOptions } from './types.js';
 
 export const CONNECT_TIMEOUT_MS = 10_000;
@@ -171,7 +171,7 @@ export function mapAwsError(raw: unknown, endpoint: string, profile?: string): E
   if (err.code === 'ERR_INVALID_URL' || /^Invalid URL/.test(message)) {
     // ec2keys checks --endpoint-url and EC2KEYS_ENDPOINT_URL itself (cli/store.ts); the SDK reads these.
     const v = ['AWS_ENDPOINT_URL_EC2', 'AWS_ENDPOINT_URL_SSM', 'AWS_ENDPOINT_URL'].find((n) => process.env[n]);
-    const needs = 'it needs an http:// or https:// URL, like https://ec2.us-east-1.amazonaws.com or http://127.0.0.1:5000';
+    const needs = NEEDS_HTTP_URL;
     return new Ec2KeysError(Codes.Usage, v ? `${v} is ${JSON.stringify(process.env[v])}; ${needs}` : `the AWS profile's endpoint_url is not a URL; ${needs}`, {
       cause: e, exitCode: 2,
       hint: v ? `fix ${v}, or unset it to use AWS's own endpoints` : `fix endpoint_url in ${process.env.AWS_CONFIG_FILE || '~/.aws/config'}, or remove it to use AWS's own endpoints`,
