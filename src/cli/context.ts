@@ -1,6 +1,7 @@
 // What a command may touch: its streams, environment and working directory. Commands get this
 // instead of reaching for `process` so the whole CLI can run in-process in tests.
 
+import type { Command } from 'commander';
 import type { Readable, Writable } from 'node:stream';
 import { createRequire } from 'node:module';
 
@@ -91,4 +92,14 @@ export interface GlobalOptions {
   passphraseFile?: string;
   newPassphraseFile?: string;
   allowExpensiveKdf: boolean;
+}
+
+/**
+ * True when the user gave the option (command line or environment), not when only its default
+ * is in force: an option that cannot apply is a usage error (age: each conflicting flag pair has
+ * its own error), never silently ignored.
+ */
+export function givenOption(cmd: Command, key: string): boolean {
+  const src = cmd.getOptionValueSource(key);
+  return src !== undefined && src !== 'default';
 }

@@ -89,13 +89,8 @@ export async function readInput(ctx: Ctx, file: string, maxBytes = 1024 * 1024 +
     return { bytes: await readStdin(ctx, maxBytes), what: 'standard input' };
   }
   const p = path.resolve(ctx.cwd, file);
-  if (claimIfStdin(ctx, file) !== undefined) {
-    const bytes = await readStream(ctx.stdin, maxBytes);
-    if (bytes.length > maxBytes) {
-      throw new Ec2KeysError(Codes.InvalidKeyFormat, `${file} is larger than ${maxBytes - 1} bytes; a key file is much smaller`, { target: file });
-    }
-    return { bytes, what: path.basename(file) };
-  }
+  // readStream refuses more than maxBytes itself.
+  if (claimIfStdin(ctx, file) !== undefined) return { bytes: await readStream(ctx.stdin, maxBytes), what: path.basename(file) };
   try {
     const st = await fs.promises.stat(p);
     if (st.isDirectory()) throw Object.assign(new Error('dir'), { code: 'EISDIR' });
@@ -115,12 +110,13 @@ export async function readInput(ctx: Ctx, file: string, maxBytes = 1024 * 1024 +
   }
 }
 
+/** What readBoundedSync waits on (10 ms) while a non-blocking stdin has nothing yet. */
+const PAUSE = new Int32Array(new SharedArrayBuffer(4));
+
 /**
  * At most `maxBytes` + 1 bytes of a file (a longer one comes back one byte over the cap, for the
  * caller to refuse): files that are devices or pipes report no size, and /dev/zero never ends.
  */
-const PAUSE = new Int32Array(new SharedArrayBuffer(4));
-
 export function readBoundedSync(file: string | number, maxBytes: number): Buffer {
   // A descriptor (standard input) is read, not opened, and stays open.
   const fd = typeof file === 'number' ? file : fs.openSync(file, 'r');

@@ -6,11 +6,10 @@ import type { Command } from 'commander';
 import { UsageError } from '../errors.js';
 import { decodeText } from '../keys/text.js';
 import { decryptPassword, passwordNotReady } from '../password/decrypt.js';
-import { stdinIsTTY } from './context.js';
+import { givenOption, stdinIsTTY } from './context.js';
 import type { App } from './main.js';
 import { readInput, readStdin } from './io.js';
 import { loadPrivateKey } from './keyinput.js';
-import { givenOption } from './save.js';
 import { assertEndpointUrl } from './store.js';
 
 interface PasswordOpts {

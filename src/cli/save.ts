@@ -8,7 +8,7 @@ import type { Command } from 'commander';
 import { Codes, Ec2KeysError, UsageError } from '../errors.js';
 import type { PrivateKey } from '../keys/model.js';
 import { defaultExtension, OUTPUT_FORMATS, writePrivateKey, type OutputFormat } from '../keys/write.js';
-import type { Ctx } from './context.js';
+import { givenOption, type Ctx } from './context.js';
 import { checkWritable, cutToBytes, NAME_MAX, writeSecretFile } from './io.js';
 import { writeChecked } from './output.js';
 
@@ -22,16 +22,6 @@ export function parsePpkVersion(s: string | undefined): 2 | 3 {
   if (s === undefined || s === '3') return 3;
   if (s === '2') return 2;
   throw new UsageError(`--ppk-version must be 2 or 3, saw "${s}"`);
-}
-
-/**
- * True when the user gave the option (command line or environment), not when only its default
- * is in force: an option that cannot apply is a usage error (age: each conflicting flag pair has
- * its own error), never silently ignored.
- */
-export function givenOption(cmd: Command, key: string): boolean {
-  const src = cmd.getOptionValueSource(key);
-  return src !== undefined && src !== 'default';
 }
 
 /** --ppk-version for a key written in another format: `--ppk-version 2` with pem output wrote PEM. */
