@@ -45,27 +45,43 @@ export async function critical<T>(fn: () => Promise<T>): Promise<T> {
   }
 }
 
+/** The hint after a second Ctrl-C cut the wait short: what was running may have happened. */
+export const STILL_RUNNING = 'an operation was still running when ec2keys stopped; check its result (for example with `ec2keys get`)';
+
+const never = new Promise<never>(() => {});
+
 /**
- * What SIGINT does: stop new side effects, let the running one finish (at most `waitMs`), then
- * undo. Returns a warning when a section was still running after the wait (its effect unknown).
+ * What SIGINT does: stop new side effects, let the running one finish, then undo. No clock cuts
+ * the wait: every side effect is bounded on its own (a store call by its whole-call deadline,
+ * connect + 2 × read timeout), and a fixed wait would leave exactly the orphan pair the wait is
+ * for whenever EC2 is slow. `force` (a second Ctrl-C) stops waiting at once; `onSlow` runs once
+ * if the wait lasts a second (on a terminal: say why nothing happens yet). Returns the
+ * STILL_RUNNING hint when forced while something was still running (its effect unknown).
  */
-export async function interrupt(waitMs = 5000): Promise<string | undefined> {
+export async function interrupt(force: Promise<unknown> = never, onSlow?: () => void): Promise<string | undefined> {
   interruption.interrupted = true;
+  const forced = force.then(() => 'forced' as const);
   let warning: string | undefined;
-  if (inflight.size > 0) {
-    const settled = Promise.allSettled([...inflight]).then(() => true);
-    const done = await Promise.race([settled, new Promise<false>((r) => setTimeout(() => r(false), waitMs).unref())]);
-    if (!done) warning = 'an operation was still running when ec2keys stopped; check its result (for example with `ec2keys get`)';
+  const slow = onSlow ? setTimeout(onSlow, 1000) : undefined;
+  try {
+    if (inflight.size > 0) {
+      const settled = Promise.allSettled([...inflight]).then(() => 'done' as const);
+      if ((await Promise.race([settled, forced])) === 'forced') warning = STILL_RUNNING;
+    }
+    if (!warning && interruptHooks.size > 0 && (await Promise.race([runInterruptHooks().then(() => 'done' as const), forced])) === 'forced') warning = STILL_RUNNING;
+  } finally {
+    clearTimeout(slow);
+    interruptHooks.clear();
+    cleanupTempFiles();
   }
-  await runInterruptHooks(waitMs);
-  cleanupTempFiles();
   return warning;
 }
 
-export async function runInterruptHooks(timeoutMs = 5000): Promise<void> {
-  const all = Promise.allSettled([...interruptHooks].map((f) => f()));
+/** Run the undo steps once each (a failed one does not stop the others). */
+export async function runInterruptHooks(): Promise<void> {
+  const all = [...interruptHooks];
   interruptHooks.clear();
-  await Promise.race([all, new Promise((r) => setTimeout(r, timeoutMs).unref())]);
+  await Promise.allSettled(all.map((f) => f()));
 }
 
 /** Remove the temp files of writes cut short (SIGINT). */

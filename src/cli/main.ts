@@ -212,12 +212,18 @@ export async function run(argv: string[], ctx: Ctx = processCtx(), opts: RunOpti
   const app: App = { ctx, out, globals: (cmd) => resolveGlobals(ctx, cmd) };
   // SIGINT (Ctrl-C, or `kill -INT` from a script): reported like every other error (cli.md), as
   // Ec2Keys.Interrupted. The stderr line at once (undoing may take seconds; on a terminal after a
-  // new line, past the ^C or a progress line), the hint (a side effect still running after the
-  // wait) and the --json document once the undo is done, then exit 130 when both are written.
+  // new line, past the ^C or a progress line); the hint (a second Ctrl-C stopped the wait for a
+  // side effect still running) and the --json document once the undo is done; then exit 130 when
+  // both are written. On a terminal, a wait longer than a second says what it waits for.
+  let sigints = 0;
+  let forceNow!: () => void;
+  const force = new Promise<void>((r) => (forceNow = r));
   const onSigint = () => {
+    if (++sigints > 1) return forceNow();
     if (ctx.stderr.isTTY) ctx.stderr.write('\n');
     out.errorText(interruptedError(), false);
-    void interrupt()
+    const onSlow = ctx.stderr.isTTY ? () => ctx.stderr.write('waiting for the step in progress to finish, to undo it; press Ctrl-C again to stop now\n') : undefined;
+    void interrupt(force, onSlow)
       .then((warning) => {
         const err = interruptedError(warning);
         if (err.hint) ctx.stderr.write(`hint: ${err.hint}\n`);
@@ -225,7 +231,7 @@ export async function run(argv: string[], ctx: Ctx = processCtx(), opts: RunOpti
       })
       .finally(() => Promise.all([drained(ctx.stdout), drained(ctx.stderr)]).finally(() => process.exit(130)));
   };
-  if (!opts.nested) process.once('SIGINT', onSigint);
+  if (!opts.nested) process.on('SIGINT', onSigint);
   try {
     const program = await buildProgram(app, argv);
     if (!opts.nested && wantsWizard(program, argv, ctx)) {
@@ -274,6 +280,7 @@ export async function run(argv: string[], ctx: Ctx = processCtx(), opts: RunOpti
     }
     return interruption.interrupted && !opts.nested ? 130 : err.exitCode;
   } finally {
-    if (!opts.nested) process.removeListener('SIGINT', onSigint);
+    // Interrupted: the handler stays for a second Ctrl-C while it undoes, and exits itself.
+    if (!opts.nested && !interruption.interrupted) process.removeListener('SIGINT', onSigint);
   }
 }

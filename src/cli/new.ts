@@ -12,7 +12,7 @@ import { readPrivateKey } from '../keys/detect.js';
 import { assertPlatformAllows, type Platform } from '../keys/policy.js';
 import type { CreateKeyPairOutput, KeyPairStore, RsaBits } from '../store/types.js';
 import type { GlobalOptions } from './context.js';
-import { critical, interruptHooks } from './interrupt.js';
+import { critical, interruptHooks, interruption } from './interrupt.js';
 import type { App } from './main.js';
 import { outputPassphrase } from './passphrase.js';
 import { defaultExtension, parseFormat, ppkVersionFor, precheckTarget, resolveTarget, safeFileStem, saveText, serialize, type SaveTarget } from './save.js';
@@ -94,7 +94,9 @@ export function registerNew(program: Command, app: App): void {
           app.out.result(res, text);
         } else if (!app.out.json) app.out.note(text.join('\n'));
       } finally {
-        store.close?.();
+        // After Ctrl-C the SIGINT handler deletes the pair through this store (and exits): closing
+        // it here would cut that request's connection under it.
+        if (!interruption.interrupted) store.close?.();
       }
     });
 }

@@ -12,6 +12,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { BIN, runCli } from '../helpers/cli.js';
 import { Term } from '../helpers/term.js';
 import { FAKE_AWS_ENV, startMoto } from '../helpers/moto.js';
+import { faultProxy } from '../faults/helpers.js';
 import { hasTool, opensslEncryptPassword, opensslGenRsa, tmpDir, tool } from '../helpers/tools.js';
 
 const HAVE_TMUX = hasTool('tmux');
@@ -394,5 +395,25 @@ describe.skipIf(!HAVE_TMUX)('ec2keys interactive mode (tmux)', { timeout: 150_00
     expect(tree(u.cwd)).toEqual(before);
     expect(tree(u.home)).toEqual([]); // not even the default key folder
     expect(await registry(u)).toEqual([]);
+  });
+
+  it('Ctrl-C on a terminal while EC2 is slow to create the pair: the screen says what it waits for and how to stop now; a second Ctrl-C stops at once, with the hint', async () => {
+    const u = user('ctrlc-slow');
+    const moto = await startMoto();
+    const proxy = await faultProxy(moto.port, 'Action=CreateKeyPair', 'delay-answer', 60_000);
+    try {
+      const t = start(u, ['--store', 'ec2', '--endpoint-url', proxy.url, '--region', moto.region, 'new', 'slow', '--out', path.join(u.cwd, 'slow.pem')], FAKE_AWS_ENV);
+      await proxy.matched; // the request has left; its answer is held back
+      t.keys('C-c');
+      await t.waitFor('ec2keys: Ec2Keys.Interrupted: interrupted by Ctrl-C (SIGINT)');
+      await t.waitFor('waiting for the step in progress to finish, to undo it; press Ctrl-C again to stop now');
+      t.keys('C-c');
+      expect(await t.exitCode()).toBe(130);
+      expect(t.screen()).toContain('hint: an operation was still running when ec2keys stopped; check its result (for example with `ec2keys get`)');
+      expect(tree(u.cwd)).toEqual([]);
+    } finally {
+      proxy.close();
+      await moto.stop();
+    }
   });
 });

@@ -35,7 +35,7 @@ const dir = (prefix = 'ec2keys-faults-ec2-') => {
 };
 
 // One region per test: moto keeps key pairs per region, so tests need no reset and run concurrently.
-const REGIONS = ['eu-west-1', 'eu-west-2', 'eu-west-3', 'eu-central-1', 'eu-north-1', 'ap-south-1', 'ap-northeast-1', 'ap-southeast-1', 'ca-central-1', 'sa-east-1', 'us-west-1', 'us-west-2'];
+const REGIONS = ['us-east-2', 'ap-northeast-2', 'eu-west-1', 'eu-west-2', 'eu-west-3', 'eu-central-1', 'eu-north-1', 'ap-south-1', 'ap-northeast-1', 'ap-southeast-1', 'ca-central-1', 'sa-east-1', 'us-west-1', 'us-west-2'];
 const region = () => REGIONS.shift()!;
 
 function ec2(endpoint: string, reg: string, args: string[], o: RunOptions = {}) {
@@ -162,12 +162,51 @@ describe.concurrent('Ctrl-C while EC2 is creating the pair (a proxy holds the Cr
     expect(signalled).toBe(true);
     expect(r.code, r.stderr).toBe(130);
     // Not a terminal: no blank line first, no hint (nothing was left running), one error line.
-    expect(r.stderr).toBe('ec2keys: Ec2Keys.Interrupted: interrupted by Ctrl-C (SIGINT)\n');
+    expect(r.stderr, `${JSON.stringify(r.stderr)} after ${r.ms} ms`).toBe('ec2keys: Ec2Keys.Interrupted: interrupted by Ctrl-C (SIGINT)\n');
     if (extra.length) expect(JSON.parse(r.stdout)).toEqual({ Error: { Code: 'Ec2Keys.Interrupted', Message: 'interrupted by Ctrl-C (SIGINT)' } });
     else expect(r.stdout).toBe('');
     expect(fs.readdirSync(work)).toEqual([]);
     expect(await awsPairs(moto().endpoint, reg)).toEqual([]);
     expect(r.ms).toBeGreaterThan(1500); // it did wait for the answer
+  }, 120_000);
+
+  // The wait has no clock of its own (the call's deadline bounds it): EC2 slower than the 5 s the
+  // handler used to wait still gets its pair deleted, and a second Ctrl-C stops at once.
+  it('EC2 answers 7 s late: one SIGINT still waits for it and deletes the pair; exit 130, one error line, no hint', async () => {
+    const reg = region();
+    const proxy = await faultProxy(moto().port, 'Action=CreateKeyPair', 'delay-answer', 7000);
+    cleanup.push(() => proxy.close());
+    const work = dir();
+    const r = await ec2(proxy.url, reg, ['new', 'slow-ec2', '--out', path.join(work, 'slow-ec2.pem')], {
+      onSpawn: (c) => void proxy.matched.then(() => setTimeout(() => c.kill('SIGINT'), 200)),
+    });
+    expect(r.code, r.stderr).toBe(130);
+    expect(r.stderr, `${JSON.stringify(r.stderr)} after ${r.ms} ms`).toBe('ec2keys: Ec2Keys.Interrupted: interrupted by Ctrl-C (SIGINT)\n');
+    expect(fs.readdirSync(work)).toEqual([]);
+    expect(await awsPairs(moto().endpoint, reg)).toEqual([]);
+    expect(r.ms).toBeGreaterThan(7000);
+  }, 120_000);
+
+  it('a second SIGINT while the first waits for EC2: exit 130 at once, the hint says something was still running; the pair is left, as warned', async () => {
+    const reg = region();
+    const proxy = await faultProxy(moto().port, 'Action=CreateKeyPair', 'delay-answer', 30_000);
+    cleanup.push(() => proxy.close());
+    const work = dir();
+    const r = await ec2(proxy.url, reg, ['--json', 'new', 'forced', '--out', path.join(work, 'forced.pem')], {
+      onSpawn: (c) => void proxy.matched.then(() => {
+        setTimeout(() => c.kill('SIGINT'), 200);
+        setTimeout(() => c.kill('SIGINT'), 1200);
+      }),
+    });
+    expect(r.code, r.stderr).toBe(130);
+    const hint = 'an operation was still running when ec2keys stopped; check its result (for example with `ec2keys get`)';
+    expect(r.stderr).toBe(`ec2keys: Ec2Keys.Interrupted: interrupted by Ctrl-C (SIGINT)\nhint: ${hint}\n`);
+    expect(JSON.parse(r.stdout)).toEqual({ Error: { Code: 'Ec2Keys.Interrupted', Message: 'interrupted by Ctrl-C (SIGINT)', Hint: hint } });
+    expect(fs.readdirSync(work)).toEqual([]);
+    expect(r.ms).toBeLessThan(20_000); // not the 30 s answer
+    // EC2 made the pair; the user chose not to wait for its id, as the hint says.
+    // (moto got the request before the first SIGINT; on a loaded machine it may still be at it.)
+    await expect.poll(async () => (await awsPairs(moto().endpoint, reg)).map((p) => p.KeyName), { timeout: 30_000, interval: 1000 }).toEqual(['forced']);
   }, 120_000);
 
   it('SIGINT without a terminal during `--json password --instance-id … --wait --timeout 60`: exit 130 at once, Ec2Keys.Interrupted on stderr and as the one JSON document', async () => {

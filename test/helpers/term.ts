@@ -31,7 +31,10 @@ class Term {
     const script = path.join(t.dir, 'run.sh');
     fs.writeFileSync(
       script,
-      `cd ${quoted(o.cwd)} || exit 1\n${argv.map(quoted).join(' ')}\n` +
+      // The shell catches SIGINT (a caught signal is default again in the program it starts): a
+      // Ctrl-C the terminal turns into SIGINT reaches the program, as from an interactive shell,
+      // and does not kill this shell before it records the exit code.
+      `trap : INT\ncd ${quoted(o.cwd)} || exit 1\n${argv.map(quoted).join(' ')}\n` +
         `rc=$?\necho $rc > ${quoted(t.rcFile)}\necho "[exit $rc]"\nexec sleep 600\n`,
     );
     const env = cleanEnv({ ...o.env, TMUX: undefined, TERM: 'xterm-256color' });
