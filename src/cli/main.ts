@@ -219,7 +219,10 @@ export async function run(argv: string[], ctx: Ctx = processCtx(), opts: RunOpti
   let forceNow!: () => void;
   const force = new Promise<void>((r) => (forceNow = r));
   const onSigint = () => {
-    if (++sigints > 1) return forceNow();
+    if (++sigints > 1) {
+      if (sigints === 2 && ctx.stderr.isTTY) ctx.stderr.write('\n'); // past the second ^C
+      return forceNow();
+    }
     if (ctx.stderr.isTTY) ctx.stderr.write('\n');
     out.errorText(interruptedError(), false);
     const onSlow = ctx.stderr.isTTY ? () => ctx.stderr.write('waiting for the step in progress to finish, to undo it; press Ctrl-C again to stop now\n') : undefined;

@@ -20,6 +20,7 @@ import * as ResEdit from 'resedit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hasStack } from '../helpers/cli.js';
 import { Term } from '../helpers/term.js';
+import { faultProxy } from '../faults/helpers.js';
 import { opensslEncryptPassword, opensslGenRsa, tool } from '../helpers/tools.js';
 import {
   CORPUS, EMBEDDED_NODE, PKG_VERSION, ROOT, SEA_FUSE, WIN_EXE, corpusSample, exeGate, pool, manifest, motoEnv, normalize, runNpm, runWine,
@@ -406,6 +407,36 @@ if (gate.mode === 'fail') {
       } finally {
         moto.stop();
         fs.rmSync(d, { recursive: true, force: true });
+      }
+    }, SLOW);
+
+    it('Ctrl-C in a Wine console while EC2 is slow to create the pair: the exe says it waits, then deletes the pair; exit 130, no key file', async () => {
+      // The console's Ctrl-C reaches the exe as SIGINT (Wine's console, like Windows', turns it
+      // into a CTRL_C_EVENT, which Node reports as SIGINT): the same handler as on Linux.
+      const moto = await startMoto();
+      const proxy = await faultProxy(Number(new URL(moto.url).port), 'Action=CreateKeyPair', 'delay-answer', 8000);
+      const cwd = tmp('ec2keys-wine-ctrlc-');
+      const t = Term.start(['wine', exe, '--store', 'ec2', '--endpoint-url', proxy.url, 'new', 'wine-ctrlc', '--out', 'wine-ctrlc.pem'], {
+        cwd,
+        stepMs: 60_000,
+        flat: true,
+        env: { WINEPREFIX: prefix, WINEDEBUG: '-all', WINEDLLOVERRIDES: 'mscoree,mshtml=', HOME: home, ...motoEnv(moto.url), EC2KEYS_ENDPOINT_URL: undefined },
+      });
+      try {
+        await proxy.matched; // CreateKeyPair has left; moto makes the pair, its answer is held 8 s
+        t.keys('C-c');
+        await t.waitFor('ec2keys: Ec2Keys.Interrupted: interrupted by Ctrl-C (SIGINT)');
+        await t.waitFor('waiting for the step in progress to finish, to undo it; press Ctrl-C again to stop now');
+        expect(await t.exitCode()).toBe(130);
+        expect(t.screen()).not.toContain('hint:');
+        expect(fs.readdirSync(cwd)).toEqual([]);
+        const awsEnv = { ...process.env, ...motoEnv(moto.url), AWS_CONFIG_FILE: '/nonexistent', AWS_SHARED_CREDENTIALS_FILE: '/nonexistent', AWS_EC2_METADATA_DISABLED: 'true' };
+        expect(JSON.parse(execFileSync('aws', ['--endpoint-url', moto.url, '--output', 'json', 'ec2', 'describe-key-pairs'], { env: awsEnv }).toString()).KeyPairs).toEqual([]);
+      } finally {
+        t.close();
+        proxy.close();
+        moto.stop();
+        fs.rmSync(cwd, { recursive: true, force: true });
       }
     }, SLOW);
 
