@@ -414,7 +414,7 @@ if (gate.mode === 'fail') {
       // The console's Ctrl-C reaches the exe as SIGINT (Wine's console, like Windows', turns it
       // into a CTRL_C_EVENT, which Node reports as SIGINT): the same handler as on Linux.
       const moto = await startMoto();
-      const proxy = await faultProxy(Number(new URL(moto.url).port), 'Action=CreateKeyPair', 'delay-answer', 8000);
+      const proxy = await faultProxy(Number(new URL(moto.url).port), 'Action=CreateKeyPair', 'delay-answer', 15_000);
       const cwd = tmp('ec2keys-wine-ctrlc-');
       const t = Term.start(['wine', exe, '--store', 'ec2', '--endpoint-url', proxy.url, 'new', 'wine-ctrlc', '--out', 'wine-ctrlc.pem'], {
         cwd,
@@ -423,7 +423,7 @@ if (gate.mode === 'fail') {
         env: { WINEPREFIX: prefix, WINEDEBUG: '-all', WINEDLLOVERRIDES: 'mscoree,mshtml=', HOME: home, ...motoEnv(moto.url), EC2KEYS_ENDPOINT_URL: undefined },
       });
       try {
-        await proxy.matched; // CreateKeyPair has left; moto makes the pair, its answer is held 8 s
+        await proxy.matched; // CreateKeyPair has left; moto makes the pair, its answer is held 15 s (margin for a slow Wine)
         t.keys('C-c');
         await t.waitFor('ec2keys: Ec2Keys.Interrupted: interrupted by Ctrl-C (SIGINT)');
         await t.waitFor('waiting for the step in progress to finish, to undo it; press Ctrl-C again to stop now');
