@@ -268,13 +268,14 @@ function Format-Ec2KeysKeyPairTarget {
 }
 
 function Invoke-Ec2KeysConvert {
-    # Shared body of Convert-EC2KeyFile and ConvertTo-EC2PuttyKey -> `ec2keys convert` (cli.md).
-    # The destination is always named here (the executable's default would be relative to the
-    # process cwd, not the PowerShell location) and never defaults to the input file itself.
+    # Shared body of Convert-EC2KeyFile and ConvertTo-EC2PuttyKey -> `ec2keys convert` (cli.md),
+    # one call per input file. The destination is always named here (the executable's default
+    # would be relative to the process cwd, not the PowerShell location) and never defaults to the
+    # input file itself; -Destination names one file, so it takes one input.
     param(
         [System.Management.Automation.PSCmdlet] $Cmdlet,
         [System.Collections.IDictionary] $BoundParameters,
-        [string] $InputPath,
+        [string[]] $InputPath,
         [string] $To,
         [string] $Destination,
         [int] $PpkVersion,
@@ -283,34 +284,39 @@ function Invoke-Ec2KeysConvert {
         [securestring] $NewPassphrase,
         [switch] $Force
     )
-    $ext = @{ pem = '.pem'; pkcs8 = '.pem'; openssh = '.key'; ppk = '.ppk' }[$To]
-    if ($Destination) {
-        $out = @(Resolve-Ec2KeysPath -Cmdlet $Cmdlet -LiteralPath $Destination -AllowMissing)
-        if (-not $out.Count) { return }
-        $out = $out[0]
-    } else {
-        $dir = [System.IO.Path]::GetDirectoryName($InputPath)
-        $base = [System.IO.Path]::GetFileNameWithoutExtension($InputPath)
-        $out = [System.IO.Path]::Combine($dir, $base + $ext)
-        if ([string]::Equals($out, $InputPath, [System.StringComparison]::OrdinalIgnoreCase)) {
-            $out = [System.IO.Path]::Combine($dir, "$base-$To$ext")
-        }
+    if ($Destination -and $InputPath.Count -gt 1) {
+        $ex = [System.ArgumentException]::new("-Destination names one file but $($InputPath.Count) key files were given")
+        $Cmdlet.WriteError([System.Management.Automation.ErrorRecord]::new($ex, 'Ec2Keys.AmbiguousPath', 'InvalidArgument', $Destination))
+        return
     }
-    $argv = @(Get-Ec2KeysGlobalArgument -BoundParameters $BoundParameters) + @('convert', '--to', $To)
-    if ($PpkVersion) { $argv += @('--ppk-version', [string]$PpkVersion) }
-    if ($PSBoundParameters.ContainsKey('Comment')) { $argv += @(Get-Ec2KeysOptionValue '--comment' $Comment) }
-    $argv += @('--out', $out)
-    if ($Force) { $argv += '--force' }
-    $argv += @(Get-Ec2KeysPositional $InputPath)
+    $ext = @{ pem = '.pem'; pkcs8 = '.pem'; openssh = '.key'; ppk = '.ppk' }[$To]
+    foreach ($in in $InputPath) {
+        if ($Destination) {
+            $out = @(Resolve-Ec2KeysPath -Cmdlet $Cmdlet -LiteralPath $Destination -AllowMissing)
+            if (-not $out.Count) { return }
+            $out = $out[0]
+        } else {
+            $dir = [System.IO.Path]::GetDirectoryName($in)
+            $base = [System.IO.Path]::GetFileNameWithoutExtension($in)
+            $out = [System.IO.Path]::Combine($dir, $base + $ext)
+            if ([string]::Equals($out, $in, [System.StringComparison]::OrdinalIgnoreCase)) {
+                $out = [System.IO.Path]::Combine($dir, "$base-$To$ext")
+            }
+        }
+        $argv = @(Get-Ec2KeysGlobalArgument -BoundParameters $BoundParameters) + @('convert', '--to', $To)
+        if ($PpkVersion) { $argv += @('--ppk-version', [string]$PpkVersion) }
+        if ($PSBoundParameters.ContainsKey('Comment')) { $argv += @(Get-Ec2KeysOptionValue '--comment' $Comment) }
+        $argv += @('--out', $out)
+        if ($Force) { $argv += '--force' }
+        $argv += @(Get-Ec2KeysPositional $in)
 
-    if (-not $Cmdlet.ShouldProcess("$InputPath -> $out", "Convert key file to $To")) { return }
-    $r = Invoke-Ec2KeysCli -ArgumentList $argv -Cmdlet $Cmdlet -Passphrase $Passphrase -NewPassphrase $NewPassphrase -Target $InputPath
-    if ($null -eq $r) { return }
-    $result = [pscustomobject]@{ Path = $InputPath; KeyFile = $out; Format = $To; Encrypted = [bool]$NewPassphrase }
-    if ($null -ne $r) {
+        if (-not $Cmdlet.ShouldProcess("$in -> $out", "Convert key file to $To")) { continue }
+        $r = Invoke-Ec2KeysCli -ArgumentList $argv -Cmdlet $Cmdlet -Passphrase $Passphrase -NewPassphrase $NewPassphrase -Target $in
+        if ($null -eq $r) { continue }
+        $result = [pscustomobject]@{ Path = $in; KeyFile = $out; Format = $To; Encrypted = [bool]$NewPassphrase }
         foreach ($p in $r.PSObject.Properties) {
             if ($p.Name -notin @('Path', 'KeyFile')) { Set-Ec2KeysProperty -InputObject $result -Name $p.Name -Value $p.Value }
         }
+        $result | Add-Ec2KeysTypeName -TypeName 'EC2Keys.ConvertedKeyFile'
     }
-    $result | Add-Ec2KeysTypeName -TypeName 'EC2Keys.ConvertedKeyFile'
 }

@@ -112,11 +112,6 @@ function Convert-EC2KeyFile {
         Assert-Ec2KeysParameterApplies $PSCmdlet (-not $PSBoundParameters.ContainsKey('Comment') -or $To -ne 'pkcs8') `
             "-Comment applies to OpenSSH and PuTTY keys: a PKCS#8 file has no place for a comment"
         $files = @(Resolve-Ec2KeysPath -Cmdlet $PSCmdlet -Path $Path -LiteralPath $LiteralPath)
-        if ($Destination -and $files.Count -gt 1) {
-            $ex = [System.ArgumentException]::new("-Destination names one file but $($files.Count) key files were given")
-            $PSCmdlet.WriteError([System.Management.Automation.ErrorRecord]::new($ex, 'Ec2Keys.AmbiguousPath', 'InvalidArgument', $Destination))
-            return
-        }
         $convert = @{
             Cmdlet          = $PSCmdlet
             BoundParameters = $PSBoundParameters
@@ -128,6 +123,6 @@ function Convert-EC2KeyFile {
             Force           = $Force
         }
         if ($PSBoundParameters.ContainsKey('Comment')) { $convert['Comment'] = $Comment }
-        foreach ($f in $files) { Invoke-Ec2KeysConvert @convert -InputPath $f }
+        Invoke-Ec2KeysConvert @convert -InputPath $files
     }
 }

@@ -93,11 +93,6 @@ function ConvertTo-EC2PuttyKey {
 
     process {
         $files = @(Resolve-Ec2KeysPath -Cmdlet $PSCmdlet -Path $Path -LiteralPath $LiteralPath)
-        if ($Destination -and $files.Count -gt 1) {
-            $ex = [System.ArgumentException]::new("-Destination names one file but $($files.Count) key files were given")
-            $PSCmdlet.WriteError([System.Management.Automation.ErrorRecord]::new($ex, 'Ec2Keys.AmbiguousPath', 'InvalidArgument', $Destination))
-            return
-        }
         $convert = @{
             Cmdlet          = $PSCmdlet
             BoundParameters = $PSBoundParameters
@@ -109,6 +104,6 @@ function ConvertTo-EC2PuttyKey {
             Force           = $Force
         }
         if ($PSBoundParameters.ContainsKey('Comment')) { $convert['Comment'] = $Comment }
-        foreach ($f in $files) { Invoke-Ec2KeysConvert @convert -InputPath $f }
+        Invoke-Ec2KeysConvert @convert -InputPath $files
     }
 }
