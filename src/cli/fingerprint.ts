@@ -3,13 +3,10 @@
 
 import type { Command } from 'commander';
 import { createdFingerprint, importedFingerprint, sha256Fingerprint } from '../keys/fingerprint.js';
-import { keyBits, type PrivateKey, type PublicKey } from '../keys/model.js';
-import { Codes, Ec2KeysError } from '../errors.js';
-import { readPublicHalf } from '../keys/detect.js';
-import { readInput } from './io.js';
+import { keyBits, type PrivateKey } from '../keys/model.js';
 import { table } from './output.js';
 import type { App } from './main.js';
-import { loadKey } from './keyinput.js';
+import { loadKeyOrPublicHalf } from './keyinput.js';
 
 export function registerFingerprint(program: Command, app: App): void {
   program
@@ -24,22 +21,11 @@ export function registerFingerprint(program: Command, app: App): void {
     .addHelpText('after', '\nExamples:\n  ec2keys fingerprint my-key.pem\n  ec2keys fingerprint --json ~/.ssh/id_rsa.pub')
     .action(async (file: string, _o: unknown, cmd: Command) => {
       const g = app.globals(cmd);
-      let r: { kind: 'private' | 'public'; key: PrivateKey | PublicKey };
-      let locked = false;
-      try {
-        r = await loadKey(app, g, file);
-      } catch (e) {
-        // An encrypted PPK/OpenSSH file and no passphrase: its public half is in clear, which is
-        // enough for every fingerprint but the created-RSA one.
-        if (!(e instanceof Ec2KeysError && e.code === Codes.PassphraseRequired)) throw e;
-        const { bytes, what } = await readInput(app.ctx, file);
-        const half = await readPublicHalf(bytes, { what }).catch(() => {
-          throw e;
-        });
-        r = { kind: 'public', key: half.key };
-        locked = true;
-        if (half.key.type === 'rsa') app.out.note('note: the key is encrypted and no passphrase was given: CreatedFingerprint (SHA-1 of the private key) is not shown');
-      }
+      // An encrypted PPK/OpenSSH file and no passphrase: its public half is in clear, which is
+      // enough for every fingerprint but the created-RSA one.
+      const r = await loadKeyOrPublicHalf(app, g, file);
+      const locked = r.locked !== undefined;
+      if (locked && r.key.type === 'rsa') app.out.note('note: the key is encrypted and no passphrase was given: CreatedFingerprint (SHA-1 of the private key) is not shown');
       const key = r.key;
       const res: Record<string, unknown> = { KeyType: key.type, Bits: keyBits(key), ImportedFingerprint: importedFingerprint(key) };
       if (r.kind === 'private') res.CreatedFingerprint = createdFingerprint(r.key as PrivateKey);

@@ -6,10 +6,8 @@ import type { Command } from 'commander';
 import { Codes, Ec2KeysError } from '../errors.js';
 import { createdFingerprint, fingerprintKind, importedFingerprint } from '../keys/fingerprint.js';
 import type { App } from './main.js';
-import { loadKey } from './keyinput.js';
-import { readInput } from './io.js';
-import { readPublicHalf } from '../keys/detect.js';
-import type { PrivateKey, PublicKey } from '../keys/model.js';
+import { loadKeyOrPublicHalf } from './keyinput.js';
+import type { PrivateKey } from '../keys/model.js';
 import { assertStoreEndpoint, openStoreFor } from './store.js';
 
 export function registerVerify(program: Command, app: App): void {
@@ -23,21 +21,10 @@ export function registerVerify(program: Command, app: App): void {
     .action(async (file: string, name: string, _o: unknown, cmd: Command) => {
       const g = app.globals(cmd);
       assertStoreEndpoint(g);
-      let k: { kind: 'private' | 'public'; key: PrivateKey | PublicKey; what: string };
-      let locked: Ec2KeysError | undefined;
-      try {
-        k = await loadKey(app, g, file);
-      } catch (e) {
-        // Encrypted PPK/OpenSSH and no passphrase: the public half (in clear) settles imported and
-        // ED25519 pairs; an EC2-created RSA pair needs the private key (PassphraseRequired below).
-        if (!(e instanceof Ec2KeysError && e.code === Codes.PassphraseRequired)) throw e;
-        locked = e;
-        const { bytes, what } = await readInput(app.ctx, file);
-        const half = await readPublicHalf(bytes, { what }).catch(() => {
-          throw e;
-        });
-        k = { kind: 'public', key: half.key, what };
-      }
+      // Encrypted PPK/OpenSSH and no passphrase: the public half (in clear) settles imported and
+      // ED25519 pairs; an EC2-created RSA pair needs the private key (PassphraseRequired below).
+      const k = await loadKeyOrPublicHalf(app, g, file);
+      const locked = k.locked;
       const store = await openStoreFor(g);
       try {
         const [pair] = await store.describeKeyPairs({ KeyNames: [name] });

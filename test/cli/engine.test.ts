@@ -169,13 +169,15 @@ describe.concurrent('fingerprint', () => {
   });
 
   it('encrypted, no passphrase: PPK/OpenSSH give the public fingerprints (their public half is in clear); PEM/PKCS#8 are PassphraseRequired', async () => {
-    const [ssh, ppk, pem, p8] = await Promise.all([
+    const [ssh, ppk, ppkStdin, pem, p8] = await Promise.all([
       cli(['fingerprint', '--json', F.opensshEnc]),
       cli(['fingerprint', '--json', F.ppk2Enc]),
+      // From standard input, which can be read only once: the public half comes from that one read.
+      cli(['fingerprint', '--json', '-'], { input: fs.readFileSync(F.ppk2Enc) }),
       cli(['fingerprint', F.pemEnc]),
       cli(['--json', 'fingerprint', F.pkcs8Enc]),
     ]);
-    for (const r of [ssh, ppk]) {
+    for (const r of [ssh, ppk, ppkStdin]) {
       expect(r.code, r.stderr).toBe(0);
       expect(JSON.parse(r.stdout)).toEqual({ KeyType: 'rsa', Bits: 2048, ImportedFingerprint: EXPECT.imported, Sha256: EXPECT.sha256 });
     }

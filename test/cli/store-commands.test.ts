@@ -1299,11 +1299,13 @@ describe.concurrent('ec2keys store commands', () => {
             // pair, but a created pair's fingerprint hashes the private key: PassphraseRequired, not
             // a false KeyMismatch.
             ok(await cli(t, ['--new-passphrase-file', fx('pw.txt'), 'new', 'vq', '--format', 'ppk']));
-            const [lockedCreated, unlocked, lockedImported] = await Promise.all([
+            const [lockedCreated, unlocked, lockedImported, lockedStdin] = await Promise.all([
               cli(t, ['verify', 'vq.ppk', 'vq', '--json']),
               cli(t, ['--passphrase-file', fx('pw.txt'), 'verify', 'vq.ppk', 'vq', '--json']),
               cli(t, ['verify', F.ppkEnc, 'vi', '--json']),
+              cli(t, ['verify', '-', 'vi', '--json'], { input: fs.readFileSync(F.ppkEnc, 'latin1') }),
             ]);
+            expect(json(lockedStdin)).toMatchObject({ KeyName: 'vi', Match: true, FingerprintKind: 'imported' });
             expect(expectError(lockedCreated, 'Ec2Keys.PassphraseRequired')!.Message).toMatch(/^vq\.ppk is encrypted and no passphrase was given, and key pair vq carries the fingerprint of a created pair/);
             expect(json(unlocked)).toMatchObject({ KeyName: 'vq', Match: true, FingerprintKind: 'created' });
             expect(json(lockedImported)).toMatchObject({ KeyName: 'vi', Match: true, FingerprintKind: 'imported' });
