@@ -137,7 +137,7 @@ async function importBatch(app: App, g: ReturnType<App['globals']>, file: string
     );
     if (failed) {
       // The results are already printed; only the exit code remains to say it.
-      throw Object.assign(new Ec2KeysError(Codes.PartialFailure, `${failed} of ${out.length} keys could not be imported`), { alreadyReported: true });
+      throw new Ec2KeysError(Codes.PartialFailure, `${failed} of ${out.length} keys could not be imported`);
     }
   } finally {
     store.close?.();

@@ -46,7 +46,7 @@ export async function critical<T>(fn: () => Promise<T>): Promise<T> {
 }
 
 /** The hint after a second Ctrl-C cut the wait short: what was running may have happened. */
-export const STILL_RUNNING = 'an operation was still running when ec2keys stopped; check its result (for example with `ec2keys get`)';
+const STILL_RUNNING = 'an operation was still running when ec2keys stopped; check its result (for example with `ec2keys get`)';
 
 const never = new Promise<never>(() => {});
 
@@ -71,21 +71,21 @@ export async function interrupt(force: Promise<unknown> = never, onSlow?: () => 
     if (!warning && interruptHooks.size > 0 && (await Promise.race([runInterruptHooks().then(() => 'done' as const), forced])) === 'forced') warning = STILL_RUNNING;
   } finally {
     clearTimeout(slow);
-    interruptHooks.clear();
+    interruptHooks.clear(); // forced before the undo ran: its steps are dropped
     cleanupTempFiles();
   }
   return warning;
 }
 
 /** Run the undo steps once each (a failed one does not stop the others). */
-export async function runInterruptHooks(): Promise<void> {
+async function runInterruptHooks(): Promise<void> {
   const all = [...interruptHooks];
   interruptHooks.clear();
   await Promise.allSettled(all.map((f) => f()));
 }
 
 /** Remove the temp files of writes cut short (SIGINT). */
-export function cleanupTempFiles(): void {
+function cleanupTempFiles(): void {
   for (const f of pendingTempFiles) {
     try {
       fs.unlinkSync(f);

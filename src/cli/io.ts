@@ -39,7 +39,7 @@ export function fileError(e: unknown, file: string, doing: string): Ec2KeysError
  * or key was reported as a wrong passphrase or a bad key (`convert - --passphrase-file /dev/stdin`
  * said "BadPassphrase"). `who` names the reader: '-', or the path that is stdin in disguise.
  */
-export function claimStdin(ctx: Ctx, who: string): void {
+function claimStdin(ctx: Ctx, who: string): void {
   if (ctx.stdinReader !== undefined) {
     throw new UsageError(`standard input can be read only once: ${ctx.stdinReader} has read it, so ${who} would find it empty`, {
       hint: 'save one of them to a file and give that name (a passphrase can also come from EC2KEYS_PASSPHRASE)',
@@ -168,7 +168,7 @@ export interface WriteSecretOptions {
 export const NAME_MAX = 255;
 
 /** `.NAME.RANDOM.tmp` for the file NAME, its NAME part cut so the whole fits NAME_MAX. */
-export function tempNameFor(base: string, random: string): string {
+function tempNameFor(base: string, random: string): string {
   const room = NAME_MAX - `.${random}.tmp`.length - 1;
   return `.${cutToBytes(base, room)}.${random}.tmp`;
 }

@@ -84,7 +84,7 @@ const COMMANDS: { names: string[]; load: () => Promise<Register> }[] = [
 ];
 
 /** The command word of argv: the first operand, skipping global options and their values. */
-export function commandWord(program: Command, argv: string[]): string | undefined {
+function commandWord(program: Command, argv: string[]): string | undefined {
   const i = commandIndex(program, argv);
   return i === undefined ? undefined : argv[i];
 }
@@ -107,7 +107,7 @@ function commandIndex(program: Command, argv: string[]): number | undefined {
  * is (Ec2Keys.Usage "unknown command 'WORD'" with commander's "Did you mean" suggestion, exit 2);
  * else argv unchanged (`help`, `help new`, `help rm`).
  */
-export function withoutUnknownHelpTopic(program: Command, argv: string[]): string[] {
+function withoutUnknownHelpTopic(program: Command, argv: string[]): string[] {
   const i = commandIndex(program, argv);
   if (i === undefined || argv[i] !== 'help') return argv;
   const rest = argv.slice(i + 1);
@@ -199,7 +199,7 @@ export interface RunOptions {
  * "too many arguments for 'new'. Expected 1 argument but got 2." becomes "too many arguments for
  * 'new'; expected 1 argument but got 2". Only the first line; a "(Did you mean …?)" line stays.
  */
-export function commanderText(message: string): string {
+function commanderText(message: string): string {
   const [first, ...rest] = message.replace(/^error: /, '').split('\n');
   const line = first.replace(/\.\s+([A-Z])(?=[a-z])/g, (_m, c: string) => `; ${c.toLowerCase()}`).replace(/\.$/, '');
   return [line, ...rest].join('\n');

@@ -11,7 +11,6 @@ import { Codes, Ec2KeysError, UsageError } from '../errors.js';
 import { readPrivateKey } from '../keys/detect.js';
 import { assertPlatformAllows, type Platform } from '../keys/policy.js';
 import type { CreateKeyPairOutput, KeyPairStore, RsaBits } from '../store/types.js';
-import type { GlobalOptions } from './context.js';
 import { critical, interruptHooks, interruption } from './interrupt.js';
 import type { App } from './main.js';
 import { outputPassphrase } from './passphrase.js';
@@ -83,7 +82,7 @@ export function registerNew(program: Command, app: App): void {
         // --out - --json: the document holding KeyMaterial is the key's only copy; it is written
         // as the save (a stdout that takes nothing deletes the pair again).
         const emitJson = target.out === '-' && app.out.json ? (text: string) => app.out.secretResult({ ...res, KeyMaterial: text }) : undefined;
-        const saved = await saveOrRollBack(app, g, store, created, { target, format, ppkVersion, passphrase, comment: name, emitJson }, undo);
+        const saved = await saveOrRollBack(app, created, { target, format, ppkVersion, passphrase, comment: name, emitJson }, undo);
         if (saved.file) res.KeyFile = saved.file;
         const text = [
           `created key pair ${created.KeyName} (${created.KeyPairId}) in ${store.kind === 'local' ? 'the local registry' : 'EC2'}, ${store.region}`,
@@ -101,7 +100,7 @@ export function registerNew(program: Command, app: App): void {
     });
 }
 
-export interface SaveSpec {
+interface SaveSpec {
   target: SaveTarget;
   format: OutputFormat;
   ppkVersion: 2 | 3;
@@ -112,14 +111,14 @@ export interface SaveSpec {
 }
 
 /** Deletes a just-created pair again; runs at most once, whoever asks first (the command or Ctrl-C). */
-export interface Undo {
+interface Undo {
   run(): Promise<void>;
   /** The key file is saved: the pair stays, and Ctrl-C no longer deletes it. */
   keep(): void;
 }
 
 /** Register the rollback of `created` as an interrupt hook (call it in the critical section that created the pair). */
-export function rollbackOnInterrupt(store: KeyPairStore, created: CreateKeyPairOutput): Undo {
+function rollbackOnInterrupt(store: KeyPairStore, created: CreateKeyPairOutput): Undo {
   let once: Promise<void> | undefined;
   const run = () =>
     (once ??= (async () => {
@@ -147,14 +146,7 @@ export function rollbackOnInterrupt(store: KeyPairStore, created: CreateKeyPairO
  * was created, also runs on Ctrl-C). Saving the file and dropping the undo hook are one critical
  * section: after Ctrl-C either both the pair and its key file exist, or neither.
  */
-export async function saveOrRollBack(
-  app: App,
-  _g: GlobalOptions,
-  store: KeyPairStore,
-  created: CreateKeyPairOutput,
-  spec: SaveSpec,
-  undo: Undo = rollbackOnInterrupt(store, created),
-): Promise<{ file?: string; text: string }> {
+async function saveOrRollBack(app: App, created: CreateKeyPairOutput, spec: SaveSpec, undo: Undo): Promise<{ file?: string }> {
   try {
     let text: string;
     if (spec.format === 'pem' && !spec.passphrase && created.KeyMaterial.startsWith('-----BEGIN RSA PRIVATE KEY-----')) {
@@ -166,7 +158,7 @@ export async function saveOrRollBack(
     return await critical(async () => {
       const file = spec.emitJson ? (await spec.emitJson(text), undefined) : await saveText(spec.target, text, app.ctx);
       undo.keep();
-      return { file, text };
+      return { file };
     });
   } catch (e) {
     if (e instanceof Ec2KeysError && e.code === Codes.Interrupted) throw e; // the SIGINT handler undoes

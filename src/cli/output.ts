@@ -43,10 +43,10 @@ export class Reporter {
     if (!this.json) this.ctx.stderr.write(s.endsWith('\n') ? s : s + '\n');
   }
 
-  /** `alreadyReported`: the command printed its (partial) result document already; stdout stays one document. */
-  error(e: Ec2KeysError & { alreadyReported?: boolean }): void {
+  /** A command that printed its (partial) result document already keeps stdout one document (`documented`). */
+  error(e: Ec2KeysError): void {
     this.errorText(e);
-    if (!e.alreadyReported) this.errorDocument(e);
+    this.errorDocument(e);
   }
 
   /** The stderr half of an error: `ec2keys: <Code>: <message>`, then `hint: …` unless `withHint` is false. */

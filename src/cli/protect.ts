@@ -80,6 +80,6 @@ export function registerProtect(program: Command, app: App): void {
       const err = files.length === 1
         ? errors[0]
         : new Ec2KeysError(Codes.PartialFailure, `${errors.length} of ${files.length} key files could not be protected: ${errors.map((e) => e.message).join('; ')}`);
-      throw Object.assign(err, { alreadyReported: true });
+      throw err;
     });
 }

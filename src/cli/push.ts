@@ -50,7 +50,7 @@ export function registerPush(program: Command, app: App): void {
         { KeyName: name, Results: results },
         table(['Region', 'Result', 'KeyPairId', 'Detail'], results.map((r) => [r.Region, r.Status, r.KeyPairId ?? '', r.Error ? `${r.Error.Code}: ${r.Error.Message}` : r.KeyFingerprint ?? ''])),
       );
-      if (failed) throw Object.assign(new Ec2KeysError(Codes.PartialFailure, `${failed} of ${results.length} regions failed`), { alreadyReported: true });
+      if (failed) throw new Ec2KeysError(Codes.PartialFailure, `${failed} of ${results.length} regions failed`); // the document is out already
     });
 }
 

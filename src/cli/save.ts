@@ -72,7 +72,7 @@ export function resolveTarget(ctx: Ctx, out: string | undefined, defaultName: st
  * ".pem" would not fit NAME_MAX, so the stem is cut (the extension kept). Names given with --out
  * are never changed (too long ones are refused by checkWritable).
  */
-export function fitFileName(name: string): string {
+function fitFileName(name: string): string {
   if (Buffer.byteLength(name) <= NAME_MAX) return name;
   const ext = /(\.p8)?\.[A-Za-z0-9]+$/.exec(name)?.[0] ?? '';
   return cutToBytes(name.slice(0, name.length - ext.length), NAME_MAX - Buffer.byteLength(ext)) + ext;

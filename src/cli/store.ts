@@ -23,7 +23,7 @@ export async function regionFor(g: GlobalOptions, store: 'local' | 'ec2' = g.sto
 
 /** The store of --store (or `store`), opened for these options; EC2 only with a valid endpoint URL. */
 export async function openStoreFor(g: GlobalOptions, store: 'local' | 'ec2' = g.store): Promise<KeyPairStore> {
-  if (store === 'ec2') assertEndpointUrl(g);
+  assertStoreEndpoint(g, store);
   return openStore({ store, home: g.home, region: await regionFor(g, store), profile: g.profile, endpointUrl: g.endpointUrl });
 }
 
@@ -52,9 +52,9 @@ export function assertEndpointUrl(g: GlobalOptions): void {
   });
 }
 
-/** assertEndpointUrl for the commands that use the store of --store: only EC2 has an endpoint. */
-export function assertStoreEndpoint(g: GlobalOptions): void {
-  if (g.store === 'ec2') assertEndpointUrl(g);
+/** assertEndpointUrl for the commands that use the store of --store (or `store`): only EC2 has an endpoint. */
+export function assertStoreEndpoint(g: GlobalOptions, store: 'local' | 'ec2' = g.store): void {
+  if (store === 'ec2') assertEndpointUrl(g);
 }
 
 export function collect(value: string, prev: string[] = []): string[] {
